@@ -1,0 +1,1 @@
+//! Data for the tutorials: the MNIST IDX format and synthetic generators.

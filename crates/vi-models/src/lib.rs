@@ -1,0 +1,1 @@
+//! Models of the tutorials: linear regression (MLE and Bayesian) and VAEs.

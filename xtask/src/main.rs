@@ -1,1 +1,82 @@
-fn main() {}
+//! `cargo xtask <task>`: the project's automation, one module per task.
+//!
+//! xtask does not depend on tch: it has to build on a machine where libtorch
+//! does not exist yet, since installing libtorch is one of its tasks.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod atomic;
+mod data;
+mod digest;
+mod fetch;
+mod libtorch;
+mod reproduce;
+mod test;
+#[cfg(test)]
+mod test_server;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// Project automation for vi.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Install libtorch 2.13.0 (the version tch 0.26 needs) into .cache/libtorch.
+    Libtorch(libtorch::Args),
+    /// Download and verify MNIST / Fashion-MNIST into data/<set>/.
+    Data(data::Args),
+    /// Fetch libtorch if needed, then run fmt, clippy and every test of the workspace.
+    Test(test::Args),
+    /// Fetch libtorch and data, build `vi`, and regenerate every tutorial result.
+    Reproduce(reproduce::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = project_root();
+    let outcome = match cli.task {
+        Task::Libtorch(args) => libtorch::run(&root, &args),
+        Task::Data(args) => data::run(&root, &args),
+        Task::Test(args) => test::run(&root, &args),
+        Task::Reproduce(args) => reproduce::run(&root, &args),
+    };
+    report(outcome)
+}
+
+/// Prints an error with its chain of causes and maps it to the exit code.
+fn report(outcome: Result<()>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A `cargo` command: the cargo that runs xtask, or `cargo` from `PATH`.
+fn cargo() -> std::process::Command {
+    std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn project_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
+}

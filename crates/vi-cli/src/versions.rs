@@ -1,0 +1,37 @@
+//! The versions `vi --version` reports: vi, tch and the libtorch it was
+//! built against.
+
+/// The tch version pinned in the workspace manifest.
+pub const TCH_VERSION: &str = "0.26.0";
+
+/// `vi --version`.
+pub const SHORT: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (tch 0.26.0, libtorch ",
+    env!("VI_LIBTORCH_VERSION"),
+    ")"
+);
+
+/// `vi --help`'s long version: one component per line.
+pub const LONG: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ntch ",
+    "0.26.0",
+    "\nlibtorch ",
+    env!("VI_LIBTORCH_VERSION"),
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tch_version_matches_the_workspace_pin() {
+        let manifest = include_str!("../../../Cargo.toml");
+        assert!(
+            manifest.contains(&format!("tch = \"={TCH_VERSION}\"")),
+            "the workspace pins another tch than {TCH_VERSION}"
+        );
+        assert!(SHORT.contains(TCH_VERSION) && LONG.contains(TCH_VERSION));
+    }
+}

@@ -1,0 +1,274 @@
+//! `cargo xtask libtorch`: makes a libtorch 2.13.0 available at
+//! `.cache/libtorch/active`, where `.cargo/config.toml` points `LIBTORCH`.
+//!
+//! Sources, in order: a `LIBTORCH` the user set (used as is, version
+//! checked); a verified install in `.cache/libtorch/`; the PyPI wheels via
+//! pip; the official zip archive. Installs are built in a temporary folder
+//! and renamed when complete and verified, so an interrupted run never
+//! leaves something a build would mistake for a good install.
+
+mod layout;
+mod official_zip;
+mod pip;
+#[cfg(test)]
+mod tests;
+
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::atomic;
+pub use layout::TORCH_VERSION;
+use layout::{Install, check};
+
+/// Arguments of `cargo xtask libtorch`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Install the CUDA build (torch 2.13.0 with its CUDA libraries, in a
+    /// virtual environment) instead of the CPU one. For machines with an
+    /// NVIDIA GPU; a few GB of downloads.
+    #[arg(long)]
+    pub cuda: bool,
+    /// The Python interpreter whose pip fetches the wheels.
+    #[arg(long, env = "VI_PYTHON", default_value = "python3")]
+    pub python: String,
+    /// The official libtorch zip to use when pip is unavailable.
+    #[arg(long, env = "VI_LIBTORCH_URL", value_name = "URL")]
+    pub zip_url: Option<String>,
+}
+
+/// CPU or CUDA build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// CPU only.
+    Cpu,
+    /// With CUDA libraries.
+    Cuda,
+}
+
+impl Variant {
+    fn dir_name(self) -> String {
+        match self {
+            Variant::Cpu => format!("cpu-{TORCH_VERSION}"),
+            Variant::Cuda => format!("cuda-{TORCH_VERSION}"),
+        }
+    }
+}
+
+/// The sources `ensure` installs from, in the order they are tried.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Pip,
+    OfficialZip,
+}
+
+impl Source {
+    fn name(self) -> &'static str {
+        match self {
+            Source::Pip => "PyPI via pip",
+            Source::OfficialZip => "official zip",
+        }
+    }
+}
+
+/// Everything `ensure` needs, so tests can point it at temporary folders and
+/// local servers.
+#[derive(Debug, Clone)]
+pub struct Installer {
+    /// `.cache/libtorch` of the workspace.
+    pub cache_dir: PathBuf,
+    /// Which build.
+    pub variant: Variant,
+    /// A `LIBTORCH` the user set, if any.
+    pub user_libtorch: Option<PathBuf>,
+    /// Python for pip.
+    pub python: String,
+    /// The official archive's URL.
+    pub zip_url: String,
+}
+
+/// What `ensure` found or did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The user's `LIBTORCH`, checked and used as is.
+    UserProvided(PathBuf),
+    /// A verified install was already there.
+    AlreadyInstalled(PathBuf),
+    /// Installed now from the named source.
+    Installed(PathBuf, String),
+}
+
+impl Installer {
+    /// The installer for this workspace, reading `LIBTORCH` from the
+    /// environment (ignoring the value `.cargo/config.toml` itself sets).
+    pub fn for_workspace(root: &Path, args: &Args) -> Installer {
+        let cache_dir = root.join(".cache").join("libtorch");
+        let variant = if args.cuda {
+            Variant::Cuda
+        } else {
+            Variant::Cpu
+        };
+        let user_libtorch = env::var_os("LIBTORCH")
+            .map(PathBuf::from)
+            .filter(|path| *path != cache_dir.join("active"));
+        let zip_url = args.zip_url.clone().unwrap_or_else(|| {
+            match variant {
+                Variant::Cpu => official_zip::CPU_URL,
+                Variant::Cuda => official_zip::CUDA_URL,
+            }
+            .to_owned()
+        });
+        Installer {
+            cache_dir,
+            variant,
+            user_libtorch,
+            python: args.python.clone(),
+            zip_url,
+        }
+    }
+
+    /// The link `LIBTORCH` points to by default.
+    pub fn active_link(&self) -> PathBuf {
+        self.cache_dir.join("active")
+    }
+
+    /// Makes libtorch available; idempotent.
+    pub fn ensure(&self) -> Result<Outcome> {
+        if let Some(user) = &self.user_libtorch {
+            check(user).with_context(|| {
+                format!(
+                    "LIBTORCH={} is not a usable libtorch {TORCH_VERSION}; unset it to let \
+                     `cargo xtask libtorch` install one",
+                    user.display()
+                )
+            })?;
+            return Ok(Outcome::UserProvided(user.clone()));
+        }
+        fs::create_dir_all(&self.cache_dir)
+            .with_context(|| format!("creating {}", self.cache_dir.display()))?;
+        atomic::remove_stale_temporaries(&self.cache_dir)?;
+        let dir = self.cache_dir.join(self.variant.dir_name());
+        if dir.exists() {
+            match Install::open(&dir) {
+                Ok(install) => {
+                    self.activate(&install)?;
+                    return Ok(Outcome::AlreadyInstalled(install.root()));
+                }
+                // Not sealed or damaged: start again from nothing.
+                Err(_) => atomic::remove_any(&dir)
+                    .with_context(|| format!("removing incomplete {}", dir.display()))?,
+            }
+        }
+        let install = self.install(&dir)?;
+        self.activate(&install)?;
+        Ok(Outcome::Installed(install.root(), install.source))
+    }
+
+    /// Tries each source in turn into a temporary folder; the first that
+    /// yields a verified install is renamed to `dir`.
+    fn install(&self, dir: &Path) -> Result<Install> {
+        let mut failures = String::new();
+        for source in [Source::Pip, Source::OfficialZip] {
+            let temp = atomic::temp_sibling(dir);
+            atomic::remove_any(&temp)?;
+            fs::create_dir_all(&temp)?;
+            let attempt = self.install_from(source, &temp).and_then(|install| {
+                install.seal()?;
+                Ok(install)
+            });
+            match attempt {
+                Ok(install) => {
+                    fs::rename(&temp, dir).with_context(|| {
+                        format!("renaming {} to {}", temp.display(), dir.display())
+                    })?;
+                    return Install::open(dir).map(|sealed| Install {
+                        source: install.source,
+                        ..sealed
+                    });
+                }
+                Err(error) => {
+                    let _ = writeln!(failures, "  {}: {error:#}", source.name());
+                    atomic::remove_any(&temp)
+                        .with_context(|| format!("removing {}", temp.display()))?;
+                }
+            }
+        }
+        bail!(
+            "could not install libtorch {TORCH_VERSION}; every source failed:\n{failures}\
+             If you have libtorch {TORCH_VERSION} elsewhere (a libtorch zip unpacked, or a \
+             Python environment's site-packages/torch), point to it:\n  \
+             export LIBTORCH=/path/to/libtorch"
+        )
+    }
+
+    fn install_from(&self, source: Source, temp: &Path) -> Result<Install> {
+        match (source, self.variant) {
+            (Source::Pip, Variant::Cpu) => pip::install_cpu(&self.python, temp),
+            (Source::Pip, Variant::Cuda) => pip::install_cuda(&self.python, temp),
+            (Source::OfficialZip, _) => official_zip::install(&self.zip_url, temp),
+        }
+    }
+
+    /// Points the `active` link at `install`.
+    fn activate(&self, install: &Install) -> Result<()> {
+        let link = self.active_link();
+        let target = install
+            .root()
+            .strip_prefix(&self.cache_dir)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| install.root());
+        if fs::read_link(&link).ok().as_deref() != Some(target.as_path()) {
+            atomic::replace_symlink(&target, &link)?;
+        }
+        Ok(())
+    }
+}
+
+pub fn run(root: &Path, args: &Args) -> Result<()> {
+    ensure(root, args).map(|_| ())
+}
+
+/// Makes libtorch available for the workspace at `root`, printing what was
+/// done. Used by `libtorch`, `test` and `reproduce`.
+pub fn ensure(root: &Path, args: &Args) -> Result<Outcome> {
+    let installer = Installer::for_workspace(root, args);
+    let previous = fs::read_link(installer.active_link()).ok();
+    let outcome = installer.ensure()?;
+    match &outcome {
+        Outcome::UserProvided(path) => {
+            println!(
+                "libtorch: using LIBTORCH={} (libtorch {TORCH_VERSION})",
+                path.display()
+            );
+        }
+        Outcome::AlreadyInstalled(path) => {
+            println!(
+                "libtorch: {TORCH_VERSION} already installed in {}; nothing to do",
+                path.display()
+            );
+        }
+        Outcome::Installed(path, source) => {
+            println!(
+                "libtorch: installed {TORCH_VERSION} from {source} into {}",
+                path.display()
+            );
+        }
+    }
+    let current = fs::read_link(installer.active_link()).ok();
+    if previous.is_some() && previous != current {
+        // torch-sys decides at build time whether to link libtorch_cuda; the
+        // LIBTORCH path did not change, so cargo would not rebuild it.
+        println!("libtorch: active build changed; cleaning torch-sys so it is rebuilt");
+        let status = crate::cargo()
+            .current_dir(root)
+            .args(["clean", "--quiet", "--package", "torch-sys"])
+            .status()?;
+        if !status.success() {
+            bail!("`cargo clean --package torch-sys` failed ({status})");
+        }
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,197 @@
+//! Install tests with a fake libtorch archive served on 127.0.0.1 and a
+//! Python that does not exist (so the pip source fails at once).
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use zip::write::SimpleFileOptions;
+
+use super::layout::MARKER;
+use super::{Installer, Outcome, Variant};
+use crate::test_server::{Reply, Routes, TestServer};
+
+const ARCHIVE_PATH: &str = "/libtorch/libtorch-shared-with-deps-2.13.0%2Bcpu.zip";
+
+/// A zip laid out like the official archive, declaring `version`.
+fn fake_archive(version: &str) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default();
+    let files = [
+        ("libtorch/build-version", format!("{version}\n")),
+        ("libtorch/lib/libtorch_cpu.so", "cpu".to_owned()),
+        ("libtorch/lib/libc10.so", "c10".to_owned()),
+        ("libtorch/lib/libtorch.so", "torch".to_owned()),
+        (
+            "libtorch/include/torch/csrc/api/include/torch/torch.h",
+            "//".to_owned(),
+        ),
+    ];
+    for (name, content) in files {
+        writer.start_file(name, options).unwrap();
+        writer.write_all(content.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn installer(cache: &Path, server: &TestServer) -> Installer {
+    Installer {
+        cache_dir: cache.to_owned(),
+        variant: Variant::Cpu,
+        user_libtorch: None,
+        python: "/nonexistent/python3".to_owned(),
+        zip_url: format!("{}{ARCHIVE_PATH}", server.base()),
+    }
+}
+
+fn serve(replies: Vec<Reply>) -> TestServer {
+    TestServer::start(Routes::from([(ARCHIVE_PATH.to_owned(), replies)]))
+}
+
+/// Entries of the cache folder, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn installs_from_archive_then_does_nothing() {
+    let server = serve(vec![Reply::Body(fake_archive("2.13.0"))]);
+    let cache = tempfile::tempdir().unwrap();
+    let installer = installer(cache.path(), &server);
+
+    let outcome = installer.ensure().unwrap();
+    let root = cache.path().join("cpu-2.13.0");
+    match &outcome {
+        Outcome::Installed(path, source) => {
+            assert_eq!(path.canonicalize().unwrap(), root.canonicalize().unwrap());
+            assert!(source.ends_with(ARCHIVE_PATH), "{source}");
+        }
+        other => panic!("expected an install, got {other:?}"),
+    }
+    assert!(root.join(MARKER).is_file());
+    assert_eq!(listing(cache.path()), ["active", "cpu-2.13.0"]);
+    assert_eq!(
+        fs::read_link(cache.path().join("active")).unwrap(),
+        Path::new("cpu-2.13.0")
+    );
+
+    let requests = server.requests.lock().unwrap().len();
+    assert!(matches!(
+        installer.ensure().unwrap(),
+        Outcome::AlreadyInstalled(_)
+    ));
+    assert_eq!(server.requests.lock().unwrap().len(), requests);
+}
+
+#[test]
+fn every_source_failing_is_one_error_listing_each() {
+    let server = serve(Vec::new());
+    let cache = tempfile::tempdir().unwrap();
+    let error = format!(
+        "{:#}",
+        installer(cache.path(), &server).ensure().unwrap_err()
+    );
+    assert!(error.contains("PyPI via pip"), "{error}");
+    assert!(error.contains("/nonexistent/python3"), "{error}");
+    assert!(error.contains("official zip"), "{error}");
+    assert!(error.contains("not found"), "{error}");
+    assert!(error.contains("export LIBTORCH="), "{error}");
+    assert!(
+        listing(cache.path()).is_empty(),
+        "{:?}",
+        listing(cache.path())
+    );
+}
+
+#[test]
+fn wrong_version_is_rejected_and_nothing_is_left() {
+    let server = serve(vec![Reply::Body(fake_archive("2.12.1"))]);
+    let cache = tempfile::tempdir().unwrap();
+    let error = format!(
+        "{:#}",
+        installer(cache.path(), &server).ensure().unwrap_err()
+    );
+    assert!(error.contains("2.12.1"), "{error}");
+    assert!(
+        listing(cache.path()).is_empty(),
+        "{:?}",
+        listing(cache.path())
+    );
+}
+
+#[test]
+fn cut_download_fails_cleanly_and_rerun_succeeds() {
+    let archive = fake_archive("2.13.0");
+    let server = serve(vec![
+        Reply::CutHalfway(archive.clone()),
+        Reply::Body(archive),
+    ]);
+    let cache = tempfile::tempdir().unwrap();
+    let installer = installer(cache.path(), &server);
+    assert!(installer.ensure().is_err());
+    assert!(
+        listing(cache.path()).is_empty(),
+        "{:?}",
+        listing(cache.path())
+    );
+    assert!(matches!(
+        installer.ensure().unwrap(),
+        Outcome::Installed(..)
+    ));
+}
+
+#[test]
+fn leftovers_of_an_interrupted_run_are_never_taken_for_an_install() {
+    let server = serve(vec![Reply::Body(fake_archive("2.13.0"))]);
+    let cache = tempfile::tempdir().unwrap();
+    // What a run killed half-way can leave: its temporary folder, and (from
+    // older layouts or a hand copy) a final-named folder without the marker.
+    fs::create_dir_all(cache.path().join(".tmp-cpu-2.13.0-4242/lib")).unwrap();
+    fs::create_dir_all(cache.path().join("cpu-2.13.0/lib")).unwrap();
+    let outcome = installer(cache.path(), &server).ensure().unwrap();
+    assert!(matches!(outcome, Outcome::Installed(..)), "{outcome:?}");
+    assert_eq!(listing(cache.path()), ["active", "cpu-2.13.0"]);
+}
+
+#[test]
+fn a_damaged_install_is_replaced() {
+    let server = serve(vec![Reply::Body(fake_archive("2.13.0"))]);
+    let cache = tempfile::tempdir().unwrap();
+    let installer = installer(cache.path(), &server);
+    installer.ensure().unwrap();
+    fs::write(
+        cache.path().join("cpu-2.13.0/lib/libtorch_cpu.so"),
+        "truncated!",
+    )
+    .unwrap();
+    assert!(matches!(
+        installer.ensure().unwrap(),
+        Outcome::Installed(..)
+    ));
+}
+
+#[test]
+fn user_libtorch_is_checked_and_used_as_is() {
+    let server = serve(Vec::new());
+    let cache = tempfile::tempdir().unwrap();
+    let user = tempfile::tempdir().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(fake_archive("2.13.0"))).unwrap();
+    archive.extract(user.path()).unwrap();
+    let mut installer = installer(cache.path(), &server);
+    installer.user_libtorch = Some(user.path().join("libtorch"));
+    assert_eq!(
+        installer.ensure().unwrap(),
+        Outcome::UserProvided(user.path().join("libtorch"))
+    );
+    assert!(server.requests.lock().unwrap().is_empty());
+
+    fs::write(user.path().join("libtorch/build-version"), "2.5.1+cpu\n").unwrap();
+    let error = format!("{:#}", installer.ensure().unwrap_err());
+    assert!(error.contains("LIBTORCH="), "{error}");
+    assert!(error.contains("2.5.1"), "{error}");
+}

@@ -1,0 +1,102 @@
+//! `cargo xtask test`: fetch libtorch and the data if needed, then check
+//! formatting, lints and every test of the workspace.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{cargo, data, libtorch};
+
+/// Arguments of `cargo xtask test`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub libtorch: libtorch::Args,
+    /// Source of the data sets (see `cargo xtask data --help`).
+    #[arg(long, env = "VI_DATA_MIRROR", value_name = "BASE")]
+    pub mirror: Option<String>,
+}
+
+pub fn run(root: &Path, args: &Args) -> Result<()> {
+    libtorch::ensure(root, &args.libtorch)?;
+    data::ensure(
+        &data::default_dir(root),
+        data::Which::All,
+        args.mirror.as_deref(),
+    )?;
+
+    let mut timings = Vec::new();
+    let mut step = |name: &str, command: &mut Command| -> Result<()> {
+        println!("==> {name}");
+        let start = Instant::now();
+        let status = command
+            .current_dir(root)
+            .status()
+            .with_context(|| format!("could not start {name}"))?;
+        timings.push((name.to_owned(), start.elapsed()));
+        if !status.success() {
+            bail!("{name} failed ({status})");
+        }
+        Ok(())
+    };
+    step(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
+    step(
+        "cargo clippy",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    if nextest_available() {
+        // One process per test: seeded tests share libtorch's process-wide RNG.
+        step(
+            "cargo nextest run",
+            cargo().args([
+                "nextest",
+                "run",
+                "--workspace",
+                "--locked",
+                "--no-fail-fast",
+            ]),
+        )?;
+    } else {
+        println!("(cargo-nextest not found: running cargo test one test at a time)");
+        step(
+            "cargo test",
+            cargo().args(["test", "--workspace", "--locked", "--", "--test-threads=1"]),
+        )?;
+    }
+    step(
+        "cargo test --doc",
+        cargo().args(["test", "--workspace", "--locked", "--doc"]),
+    )?;
+
+    println!("\nall checks passed:");
+    for (name, elapsed) in &timings {
+        println!("  {name:<22} {}", seconds(*elapsed));
+    }
+    Ok(())
+}
+
+fn nextest_available() -> bool {
+    cargo()
+        .args(["nextest", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+fn seconds(elapsed: Duration) -> String {
+    format!("{:.1} s", elapsed.as_secs_f64())
+}

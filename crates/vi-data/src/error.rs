@@ -185,4 +185,38 @@ pub enum DataError {
         /// Its value.
         found: u8,
     },
+
+    /// An index given to [`ImageDataset::subset`](crate::ImageDataset::subset)
+    /// is outside the data set.
+    #[cfg(feature = "tensor")]
+    #[error("subset index {found} is out of range, expected 0..{len}")]
+    IndexOutOfRange {
+        /// Number of items in the data set.
+        len: usize,
+        /// The offending index.
+        found: i64,
+    },
+
+    /// A batch size of zero.
+    #[cfg(feature = "tensor")]
+    #[error("batch size {found}, expected at least 1")]
+    BatchSize {
+        /// The batch size given.
+        found: usize,
+    },
+
+    /// The device asked for in [`BatchOptions`](crate::BatchOptions) cannot
+    /// hold tensors on this machine.
+    #[cfg(feature = "tensor")]
+    #[error(
+        "device {device:?} is not available (libtorch sees {cuda_devices} CUDA devices): {reason}"
+    )]
+    Device {
+        /// The device asked for.
+        device: tch::Device,
+        /// Number of CUDA devices libtorch can use here.
+        cuda_devices: i64,
+        /// The first sentence of libtorch's error.
+        reason: String,
+    },
 }

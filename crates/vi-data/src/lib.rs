@@ -25,6 +25,15 @@ mod idx;
 mod split;
 mod split_files;
 
+#[cfg(feature = "tensor")]
+mod batches;
+#[cfg(feature = "tensor")]
+mod dataset;
+#[cfg(feature = "tensor")]
+mod mt19937;
+#[cfg(feature = "tensor")]
+mod sampler;
+
 pub use collection::Collection;
 pub use error::DataError;
 pub use idx::{
@@ -33,3 +42,8 @@ pub use idx::{
 };
 pub use split::Split;
 pub use split_files::{IdxSplit, read_images_file, read_labels_file, read_split};
+
+#[cfg(feature = "tensor")]
+pub use batches::{Batch, BatchOptions, Batches, Binarization, PixelRange};
+#[cfg(feature = "tensor")]
+pub use dataset::ImageDataset;

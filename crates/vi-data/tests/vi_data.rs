@@ -6,4 +6,13 @@ mod vi_data {
     mod idx_format;
     mod robustness;
     mod split_files;
+
+    #[cfg(feature = "tensor")]
+    mod batches;
+    #[cfg(feature = "tensor")]
+    mod dataset;
+    #[cfg(feature = "tensor")]
+    mod real_data;
+    #[cfg(feature = "tensor")]
+    mod shuffle_parity;
 }

@@ -38,7 +38,22 @@ pub enum PixelRange {
 /// into batches.
 ///
 /// The default is the MLP-VAE tutorial's loader: `batch_size=100,
-/// shuffle=True, drop_last=True`, grey levels in `[0, 1]`, on the CPU.
+/// shuffle=True, drop_last=True`, grey levels in `[0, 1]`, on the CPU; that
+/// tutorial then binarizes each batch ([`Binarization::Dynamic`]).
+///
+/// The convolutional-VAE tutorial's loader, over `subset(&[0; 25_600])`:
+///
+/// ```
+/// use vi_data::{BatchOptions, PixelRange};
+///
+/// let options = BatchOptions {
+///     batch_size: 256,
+///     drop_last: false,
+///     pixel_range: PixelRange::MinusOneToOne,
+///     ..BatchOptions::default()
+/// };
+/// # assert!(options.shuffle);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchOptions {
     /// Images per batch, at least 1.

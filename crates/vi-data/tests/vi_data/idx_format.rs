@@ -253,7 +253,7 @@ fn rejects_truncated_gzip() {
 }
 
 #[test]
-fn accepts_other_image_sizes_only_as_errors() {
+fn other_image_sizes_are_named_in_the_error() {
     // A valid IDX file of another shape is still not an MNIST-format file.
     let error = images(&images_idx(2, 32, 32)).expect_err("32x32");
     assert!(

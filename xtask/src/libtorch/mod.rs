@@ -27,11 +27,15 @@ use layout::{Install, check};
 /// Arguments of `cargo xtask libtorch`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// Install the CUDA build (torch 2.13.0 with its CUDA libraries, in a
-    /// virtual environment) instead of the CPU one. For machines with an
-    /// NVIDIA GPU; a few GB of downloads.
-    #[arg(long)]
+    /// Install and use the CUDA build (torch 2.13.0 with its CUDA libraries,
+    /// in a virtual environment). For machines with an NVIDIA GPU; a few GB
+    /// of downloads. Without --cuda or --cpu the build in use is kept (CPU
+    /// on a first run).
+    #[arg(long, conflicts_with = "cpu")]
     pub cuda: bool,
+    /// Switch back to the CPU build.
+    #[arg(long)]
+    pub cpu: bool,
     /// The Python interpreter whose pip fetches the wheels.
     #[arg(long, env = "VI_PYTHON", default_value = "python3")]
     pub python: String,
@@ -50,6 +54,20 @@ pub enum Variant {
 }
 
 impl Variant {
+    /// The variant the `active` link points to, if any.
+    fn active(link: &Path) -> Option<Variant> {
+        let target = fs::read_link(link).ok()?;
+        let first = target
+            .components()
+            .next()?
+            .as_os_str()
+            .to_string_lossy()
+            .into_owned();
+        [Variant::Cpu, Variant::Cuda]
+            .into_iter()
+            .find(|variant| first == variant.dir_name())
+    }
+
     fn dir_name(self) -> String {
         match self {
             Variant::Cpu => format!("cpu-{TORCH_VERSION}"),
@@ -108,8 +126,10 @@ impl Installer {
         let cache_dir = root.join(".cache").join("libtorch");
         let variant = if args.cuda {
             Variant::Cuda
-        } else {
+        } else if args.cpu {
             Variant::Cpu
+        } else {
+            Variant::active(&cache_dir.join("active")).unwrap_or(Variant::Cpu)
         };
         let user_libtorch = env::var_os("LIBTORCH")
             .map(PathBuf::from)

@@ -195,3 +195,18 @@ fn user_libtorch_is_checked_and_used_as_is() {
     assert!(error.contains("LIBTORCH="), "{error}");
     assert!(error.contains("2.5.1"), "{error}");
 }
+
+#[test]
+fn the_active_variant_is_kept_unless_asked() {
+    let cache = tempfile::tempdir().unwrap();
+    let link = cache.path().join("active");
+    assert_eq!(Variant::active(&link), None);
+    crate::atomic::replace_symlink(
+        Path::new("cuda-2.13.0/venv/lib/python3.11/site-packages/torch"),
+        &link,
+    )
+    .unwrap();
+    assert_eq!(Variant::active(&link), Some(Variant::Cuda));
+    crate::atomic::replace_symlink(Path::new("cpu-2.13.0"), &link).unwrap();
+    assert_eq!(Variant::active(&link), Some(Variant::Cpu));
+}

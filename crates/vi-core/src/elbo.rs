@@ -1,0 +1,143 @@
+//! Evidence lower bounds (ELBOs) for variational inference, per example:
+//! the analytic-KL form (tutorial 3; Kingma & Welling 2014, estimator B,
+//! eq. 7) and the full Monte Carlo form (tutorials 2 and 4; estimator A,
+//! eq. 6).
+//!
+//! Conventions shared with [`iwae`](crate::iwae_bound):
+//! - the posterior `q(z|x)` has batch shape `B` (one distribution per
+//!   example) and event shape `E`; the prior `p(z)` broadcasts to it;
+//! - `z` is drawn as `posterior.rsample([S])`, shape `[S] + B + E`;
+//! - the closure maps `z` to `log p(x|z)` of shape `[S] + B` (the model
+//!   lives with the caller, e.g. a decoder in vi-models);
+//! - the result has shape `B`: callers average, sum or report it.
+
+use tch::{Kind, Tensor};
+
+use crate::distribution::{Distribution, Rsample};
+use crate::error::{Error, Result};
+use crate::kl::KlDivergence;
+use crate::shape::check_positive_count;
+
+/// The analytic-KL ELBO (Kingma & Welling 2014, estimator B, eq. 7;
+/// tutorial 3):
+///
+/// `L(x) = (1/S) Σₛ log p(x | zₛ) − KL(q(z|x) ‖ p(z))`, `zₛ ~ q(z|x)`
+/// reparameterized.
+///
+/// Lower variance than [`monte_carlo_elbo`] when the KL has a closed form.
+/// Shape `posterior.batch_shape()`; differentiable in the posterior's
+/// parameters and in whatever the closure depends on.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `num_samples < 1`;
+/// [`Error::LikelihoodShape`] if the closure's result is not `[S] + B`;
+/// [`Error::ShapeMismatch`] if the prior's batch shape is larger than the
+/// posterior's; whatever the closure returns.
+pub fn analytic_kl_elbo<Q, P, F>(
+    posterior: &Q,
+    prior: &P,
+    num_samples: i64,
+    log_likelihood: F,
+) -> Result<Tensor>
+where
+    Q: Rsample + KlDivergence<P> + ?Sized,
+    P: Distribution + ?Sized,
+    F: FnOnce(&Tensor) -> Result<Tensor>,
+{
+    const CONTEXT: &str = "analytic_kl_elbo";
+    check_positive_count(CONTEXT, "num_samples", num_samples)?;
+    let z = posterior.rsample(&[num_samples])?;
+    let log_lik = checked_likelihood(CONTEXT, posterior, num_samples, log_likelihood(&z)?)?;
+    let kl = posterior.kl_divergence(prior)?;
+    if kl.size() != posterior.batch_shape() {
+        return Err(prior_too_large(CONTEXT, posterior, prior));
+    }
+    Ok(log_lik.mean_dim(0, false, None::<Kind>) - kl)
+}
+
+/// The Monte Carlo ELBO (Kingma & Welling 2014, estimator A, eq. 6;
+/// tutorials 2 and 4):
+///
+/// `L(x) = (1/S) Σₛ [log p(x | zₛ) + log p(zₛ) − log q(zₛ | x)]`,
+/// `zₛ ~ q(z|x)` reparameterized.
+///
+/// Needs no closed-form KL, so it works for any posterior/prior pair (an
+/// Exponential posterior, a `MultivariateNormal` prior). With
+/// `num_samples = 1` it is tutorial 4's single-sample estimate. Shape
+/// `posterior.batch_shape()`; differentiable.
+///
+/// # Errors
+/// As [`analytic_kl_elbo`], plus the errors of the prior's `log_prob`.
+pub fn monte_carlo_elbo<Q, P, F>(
+    posterior: &Q,
+    prior: &P,
+    num_samples: i64,
+    log_likelihood: F,
+) -> Result<Tensor>
+where
+    Q: Rsample + ?Sized,
+    P: Distribution + ?Sized,
+    F: FnOnce(&Tensor) -> Result<Tensor>,
+{
+    const CONTEXT: &str = "monte_carlo_elbo";
+    check_positive_count(CONTEXT, "num_samples", num_samples)?;
+    let z = posterior.rsample(&[num_samples])?;
+    let log_weights = log_weights(CONTEXT, posterior, prior, &z, log_likelihood)?;
+    Ok(log_weights.mean_dim(0, false, None::<Kind>))
+}
+
+/// `log wₛ = log p(x | zₛ) + log p(zₛ) − log q(zₛ | x)` for draws `z` of
+/// shape `[S] + B + E`; shape `[S] + B`.
+pub(crate) fn log_weights<Q, P, F>(
+    context: &'static str,
+    posterior: &Q,
+    prior: &P,
+    z: &Tensor,
+    log_likelihood: F,
+) -> Result<Tensor>
+where
+    Q: Distribution + ?Sized,
+    P: Distribution + ?Sized,
+    F: FnOnce(&Tensor) -> Result<Tensor>,
+{
+    let num_samples = z.size()[0];
+    let log_lik = checked_likelihood(context, posterior, num_samples, log_likelihood(z)?)?;
+    let log_weights = log_lik + prior.log_prob(z)? - posterior.log_prob(z)?;
+    if log_weights.size()[1..] != *posterior.batch_shape() {
+        return Err(prior_too_large(context, posterior, prior));
+    }
+    Ok(log_weights)
+}
+
+fn checked_likelihood<Q: Distribution + ?Sized>(
+    context: &'static str,
+    posterior: &Q,
+    num_samples: i64,
+    log_lik: Tensor,
+) -> Result<Tensor> {
+    let expected: Vec<i64> = std::iter::once(num_samples)
+        .chain(posterior.batch_shape().iter().copied())
+        .collect();
+    if log_lik.size() != expected {
+        return Err(Error::LikelihoodShape {
+            context,
+            expected,
+            found: log_lik.size(),
+        });
+    }
+    Ok(log_lik)
+}
+
+fn prior_too_large<Q, P>(context: &'static str, posterior: &Q, prior: &P) -> Error
+where
+    Q: Distribution + ?Sized,
+    P: Distribution + ?Sized,
+{
+    Error::ShapeMismatch {
+        context,
+        left: "posterior.batch_shape",
+        left_shape: posterior.batch_shape().to_vec(),
+        right: "prior.batch_shape",
+        right_shape: prior.batch_shape().to_vec(),
+    }
+}

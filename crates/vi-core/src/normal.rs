@@ -1,0 +1,185 @@
+//! The univariate Normal (Gaussian) distribution, batched, with the
+//! `(loc, scale)`, `(loc, log_scale)` and `(loc, log_var)` parameterizations
+//! that VAEs and the tutorials use (torch's `Normal`).
+
+use std::f64::consts::PI;
+
+use tch::{Device, Kind, Tensor};
+
+use crate::constraint;
+use crate::distribution::{Distribution, Rsample, validate_value};
+use crate::error::Result;
+use crate::shape::{broadcast_pair, extended_shape};
+
+const FAMILY: &str = "Normal";
+
+/// `N(loc, scale²)` over scalars, batch shape = the broadcast shape of the
+/// parameters, event shape `[]`.
+///
+/// Density: `log p(x) = −(x − μ)² / (2σ²) − log σ − ½ log 2π`.
+///
+/// The log-scale is kept alongside the scale, so a distribution built from
+/// `log_var` (or `log_scale`) never takes `log(exp(·))`: log densities,
+/// entropies and KL divergences stay finite for `log_var` of ±30 in float32.
+#[derive(Debug)]
+pub struct Normal {
+    loc: Tensor,
+    scale: Tensor,
+    log_scale: Tensor,
+    batch_shape: Vec<i64>,
+}
+
+impl Normal {
+    /// `N(loc, scale²)`; `loc` and `scale` broadcast against each other.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) if `loc` is
+    /// not finite or `scale` is not positive and finite;
+    /// [`Error::ShapeMismatch`](crate::Error::ShapeMismatch) if the shapes do
+    /// not broadcast; dtype/device errors if the two differ or are not
+    /// floating point.
+    pub fn new(loc: &Tensor, scale: &Tensor) -> Result<Self> {
+        Self::check(loc, ("scale", scale))?;
+        constraint::positive(FAMILY, "scale", scale)?;
+        Self::assemble(loc, scale, &scale.log(), ("scale", scale))
+    }
+
+    /// `N(loc, exp(log_scale)²)`, the form of tutorial 2's encoder
+    /// (`mean + exp(log_sigma) * eps`).
+    ///
+    /// # Errors
+    /// As [`Normal::new`], with `log_scale` required finite.
+    pub fn from_log_scale(loc: &Tensor, log_scale: &Tensor) -> Result<Self> {
+        Self::check(loc, ("log_scale", log_scale))?;
+        constraint::finite(FAMILY, "log_scale", log_scale)?;
+        Self::assemble(loc, &log_scale.exp(), log_scale, ("log_scale", log_scale))
+    }
+
+    /// `N(loc, exp(log_var))`, the VAE encoder form of tutorials 3 and 4
+    /// (`eps * exp(log_var / 2) + mean`).
+    ///
+    /// # Errors
+    /// As [`Normal::new`], with `log_var` required finite.
+    pub fn from_log_var(loc: &Tensor, log_var: &Tensor) -> Result<Self> {
+        Self::check(loc, ("log_var", log_var))?;
+        constraint::finite(FAMILY, "log_var", log_var)?;
+        let log_scale = log_var * 0.5;
+        Self::assemble(loc, &log_scale.exp(), &log_scale, ("log_var", log_var))
+    }
+
+    /// The standard Normal `N(0, 1)` with the shape, dtype and device of
+    /// `like`: the usual VAE prior for a posterior whose mean is `like`.
+    ///
+    /// # Errors
+    /// [`Error::Dtype`](crate::Error::Dtype) if `like` is not floating point.
+    pub fn standard_like(like: &Tensor) -> Result<Self> {
+        constraint::floating(FAMILY, "like", like)?;
+        let loc = like.zeros_like();
+        let log_scale = like.zeros_like();
+        Ok(Self {
+            scale: like.ones_like(),
+            batch_shape: like.size(),
+            loc,
+            log_scale,
+        })
+    }
+
+    fn check(loc: &Tensor, (name, other): (&'static str, &Tensor)) -> Result<()> {
+        constraint::floating(FAMILY, "loc", loc)?;
+        constraint::same_place(FAMILY, name, other, (loc.kind(), loc.device()))?;
+        constraint::finite(FAMILY, "loc", loc)
+    }
+
+    fn assemble(
+        loc: &Tensor,
+        scale: &Tensor,
+        log_scale: &Tensor,
+        (name, given): (&'static str, &Tensor),
+    ) -> Result<Self> {
+        let batch_shape = broadcast_pair(FAMILY, ("loc", &loc.size()), (name, &given.size()))?;
+        Ok(Self {
+            loc: loc.expand(batch_shape.as_slice(), false),
+            scale: scale.expand(batch_shape.as_slice(), false),
+            log_scale: log_scale.expand(batch_shape.as_slice(), false),
+            batch_shape,
+        })
+    }
+
+    /// Mean `μ`, shape `batch_shape`.
+    pub fn loc(&self) -> &Tensor {
+        &self.loc
+    }
+
+    /// Standard deviation `σ`, shape `batch_shape`.
+    pub fn scale(&self) -> &Tensor {
+        &self.scale
+    }
+
+    /// `log σ`, shape `batch_shape` (computed from the log form when the
+    /// distribution was built from one).
+    pub fn log_scale(&self) -> &Tensor {
+        &self.log_scale
+    }
+}
+
+impl Distribution for Normal {
+    fn name(&self) -> &'static str {
+        FAMILY
+    }
+
+    fn batch_shape(&self) -> &[i64] {
+        &self.batch_shape
+    }
+
+    fn event_shape(&self) -> &[i64] {
+        &[]
+    }
+
+    fn kind(&self) -> Kind {
+        self.loc.kind()
+    }
+
+    fn device(&self) -> Device {
+        self.loc.device()
+    }
+
+    /// torch: `torch.normal(loc.expand(shape), scale.expand(shape))` under
+    /// `no_grad`, which draws `eps = normal_(0, 1)` and returns
+    /// `eps * scale + loc`: the same generator calls as [`Rsample::rsample`].
+    fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
+        tch::no_grad(|| self.rsample(sample_shape))
+    }
+
+    fn log_prob(&self, value: &Tensor) -> Result<Tensor> {
+        let value = validate_value(self, value)?;
+        let standardized = (value - &self.loc) / &self.scale;
+        Ok(standardized.square() * -0.5 - &self.log_scale - 0.5 * (2.0 * PI).ln())
+    }
+
+    /// `H = ½ + ½ log 2π + log σ`.
+    fn entropy(&self) -> Tensor {
+        &self.log_scale + 0.5 + 0.5 * (2.0 * PI).ln()
+    }
+
+    fn mean(&self) -> Tensor {
+        self.loc.shallow_clone()
+    }
+
+    fn variance(&self) -> Tensor {
+        self.scale.square()
+    }
+
+    fn stddev(&self) -> Tensor {
+        self.scale.shallow_clone()
+    }
+}
+
+impl Rsample for Normal {
+    /// `z = μ + σ·ε`, `ε ~ N(0, I)` drawn as `empty(shape).normal_()`
+    /// (torch's `_standard_normal`).
+    fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
+        let shape = extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
+        let eps = Tensor::empty(shape.as_slice(), (self.kind(), self.device())).normal_(0.0, 1.0);
+        Ok(&self.loc + eps * &self.scale)
+    }
+}

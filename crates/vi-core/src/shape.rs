@@ -1,0 +1,98 @@
+//! Shape arithmetic shared by the distributions: broadcasting, the torch
+//! `sample_shape + batch_shape + event_shape` convention, and summing the
+//! rightmost dimensions.
+
+use tch::Tensor;
+
+use crate::error::{Error, Result};
+
+/// The shape two shapes broadcast to (NumPy/torch rules), or `None`.
+pub(crate) fn broadcast_shapes(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
+    let len = a.len().max(b.len());
+    let mut out = vec![1; len];
+    for (i, slot) in out.iter_mut().enumerate() {
+        // Align from the right: index `i` of the output is `i - (len - x.len())` of x.
+        let da = (i + a.len()).checked_sub(len).map_or(1, |j| a[j]);
+        let db = (i + b.len()).checked_sub(len).map_or(1, |j| b[j]);
+        *slot = match (da, db) {
+            (x, y) if x == y => x,
+            (1, y) => y,
+            (x, 1) => x,
+            _ => return None,
+        };
+    }
+    Some(out)
+}
+
+/// Broadcasts two named parameter shapes or says which ones clash.
+pub(crate) fn broadcast_pair(
+    context: &'static str,
+    (left, left_shape): (&'static str, &[i64]),
+    (right, right_shape): (&'static str, &[i64]),
+) -> Result<Vec<i64>> {
+    broadcast_shapes(left_shape, right_shape).ok_or_else(|| Error::ShapeMismatch {
+        context,
+        left,
+        left_shape: left_shape.to_vec(),
+        right,
+        right_shape: right_shape.to_vec(),
+    })
+}
+
+/// `sample_shape + batch_shape + event_shape`, after checking that no sample
+/// dimension is negative.
+pub(crate) fn extended_shape(
+    family: &'static str,
+    sample_shape: &[i64],
+    batch_shape: &[i64],
+    event_shape: &[i64],
+) -> Result<Vec<i64>> {
+    if let Some(bad) = sample_shape.iter().find(|&&d| d < 0) {
+        return Err(Error::InvalidArgument {
+            context: family,
+            name: "sample_shape",
+            expected: "a list of non-negative sizes",
+            found: format!("{sample_shape:?} (contains {bad})"),
+        });
+    }
+    Ok([sample_shape, batch_shape, event_shape].concat())
+}
+
+/// Sums the `count` rightmost dimensions of `value` (torch's `_sum_rightmost`).
+pub(crate) fn sum_rightmost(value: &Tensor, count: usize) -> Tensor {
+    if count == 0 {
+        return value.shallow_clone();
+    }
+    let dims: Vec<i64> = (1..=count as i64).map(|d| -d).collect();
+    value.sum_dim_intlist(dims.as_slice(), false, None)
+}
+
+/// Checks that a count argument such as `num_samples` is at least one.
+pub(crate) fn check_positive_count(
+    context: &'static str,
+    name: &'static str,
+    value: i64,
+) -> Result<()> {
+    if value < 1 {
+        return Err(Error::InvalidArgument {
+            context,
+            name,
+            expected: "at least 1",
+            found: value.to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::broadcast_shapes;
+
+    #[test]
+    fn broadcasting_follows_torch_rules() {
+        assert_eq!(broadcast_shapes(&[3, 1], &[4]), Some(vec![3, 4]));
+        assert_eq!(broadcast_shapes(&[], &[2, 5]), Some(vec![2, 5]));
+        assert_eq!(broadcast_shapes(&[2, 1, 5], &[7, 1]), Some(vec![2, 7, 5]));
+        assert_eq!(broadcast_shapes(&[3], &[4]), None);
+    }
+}

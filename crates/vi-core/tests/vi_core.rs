@@ -1,0 +1,23 @@
+//! vi-core's integration tests: one binary, one module per topic.
+//!
+//! Seeded tests rely on libtorch's process-wide generator; run them with
+//! `cargo nextest run -p vi-core`, which gives every test its own process.
+
+#[path = "vi_core/common.rs"]
+mod common;
+#[path = "vi_core/distributions.rs"]
+mod distributions;
+#[path = "vi_core/elbo.rs"]
+mod elbo;
+#[path = "vi_core/errors.rs"]
+mod errors;
+#[path = "vi_core/golden.rs"]
+mod golden;
+#[path = "vi_core/gradients.rs"]
+mod gradients;
+#[path = "vi_core/grid.rs"]
+mod grid;
+#[path = "vi_core/kl.rs"]
+mod kl;
+#[path = "vi_core/stability.rs"]
+mod stability;

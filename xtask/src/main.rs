@@ -11,9 +11,10 @@ mod digest;
 mod fetch;
 mod libtorch;
 mod reproduce;
+mod setup;
 mod test;
 #[cfg(test)]
-mod test_server;
+mod testing;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

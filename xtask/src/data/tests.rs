@@ -4,7 +4,6 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -13,7 +12,7 @@ use super::sets::{DataFile, DataSet, Mirror};
 use super::{FileOutcome, fetch_set};
 use crate::digest::sha256_bytes;
 use crate::fetch::Source;
-use crate::test_server::{Reply, Routes, TestServer};
+use crate::testing::{Reply, Routes, TestServer, listing};
 
 /// Two small files standing in for IDX files, with their gzip forms.
 struct Fixture {
@@ -76,16 +75,6 @@ fn http_mirror(server: &TestServer, prefix: &str) -> Mirror {
         source: Source::parse(&format!("{}{prefix}", server.base())),
         prefix: String::new(),
     }
-}
-
-/// Names in `dir`, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

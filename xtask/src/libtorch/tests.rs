@@ -9,7 +9,7 @@ use zip::write::SimpleFileOptions;
 
 use super::layout::MARKER;
 use super::{Installer, Outcome, Variant};
-use crate::test_server::{Reply, Routes, TestServer};
+use crate::testing::{Reply, Routes, TestServer, listing};
 
 const ARCHIVE_PATH: &str = "/libtorch/libtorch-shared-with-deps-2.13.0%2Bcpu.zip";
 
@@ -46,16 +46,6 @@ fn installer(cache: &Path, server: &TestServer) -> Installer {
 
 fn serve(replies: Vec<Reply>) -> TestServer {
     TestServer::start(Routes::from([(ARCHIVE_PATH.to_owned(), replies)]))
-}
-
-/// Entries of the cache folder, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

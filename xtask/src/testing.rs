@@ -1,9 +1,11 @@
-//! A tiny HTTP/1.1 server on 127.0.0.1 for tests of the download paths:
-//! it serves fixed bodies, 404s, and bodies cut off half-way.
+//! Test support: a tiny HTTP/1.1 server on 127.0.0.1 for the download paths
+//! (fixed bodies, 404s, bodies cut off half-way), and folder listings.
 
 use std::collections::HashMap;
+use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -118,4 +120,20 @@ fn respond(mut stream: &TcpStream, body: &[u8], send: usize) -> std::io::Result<
         body.len()
     )?;
     stream.write_all(&body[..send])
+}
+
+/// The names in `dir`, sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("readable folder")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
 }

@@ -25,7 +25,10 @@ fn main() {
         }
     }
     let root = lib.parent().unwrap_or(&lib);
-    println!("cargo:rustc-env=VI_LIBTORCH_VERSION={}", libtorch_version(root));
+    println!(
+        "cargo:rustc-env=VI_LIBTORCH_VERSION={}",
+        libtorch_version(root)
+    );
 }
 
 /// The version libtorch declares in `build-version` (libtorch archives) or
@@ -38,7 +41,11 @@ fn libtorch_version(root: &Path) -> String {
         for line in text.lines() {
             if let Some(rest) = line.trim().strip_prefix("__version__") {
                 let value = rest.rsplit(['=', ':']).next().unwrap_or(rest);
-                return value.trim().trim_start_matches("str").trim_matches(['\'', '"', ' ']).to_owned();
+                return value
+                    .trim()
+                    .trim_start_matches("str")
+                    .trim_matches(['\'', '"', ' '])
+                    .to_owned();
             }
         }
     }

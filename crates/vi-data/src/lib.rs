@@ -33,6 +33,8 @@ mod dataset;
 mod mt19937;
 #[cfg(feature = "tensor")]
 mod sampler;
+#[cfg(feature = "tensor")]
+mod synthetic;
 
 pub use collection::Collection;
 pub use error::DataError;
@@ -47,3 +49,8 @@ pub use split_files::{IdxSplit, read_images_file, read_labels_file, read_split};
 pub use batches::{Batch, BatchOptions, Batches, Binarization, PixelRange};
 #[cfg(feature = "tensor")]
 pub use dataset::ImageDataset;
+#[cfg(feature = "tensor")]
+pub use synthetic::{
+    ExponentialNormalConfig, ExponentialNormalData, LinearData, LinearDataConfig, SyntheticError,
+    exponential_normal_data, linear_data,
+};

@@ -1,1 +1,64 @@
-//! Models of the tutorials: linear regression (MLE and Bayesian) and VAEs.
+//! The tutorials' models on libtorch, built on vi-core for every density,
+//! KL divergence and ELBO.
+//!
+//! | Item | Tutorial | What |
+//! |------|----------|------|
+//! | [`LinearRegression`] | 1 | `nn.Linear` fitted by MSE with Adam (the MLE) |
+//! | [`BayesianLinearRegression`] | 1 | mean-field Normal posterior over weight and bias, reparameterized ELBO, predictive mean and std |
+//! | [`ConjugatePosterior`] | 1 | the exact posterior and the exact mean-field optimum of that model |
+//! | [`ExponentialPosterior`] | 2 | `Exp(λ)` prior, Normal likelihood: grid posterior, θ*, closed-form ELBO, `KL(q_θ ‖ p_grid)` curve |
+//! | [`ExponentialVariational`] | 2 | `q_θ = Exp(θ)` fitted by SGD on the Monte Carlo ELBO |
+//!
+//! Each model has a `…Config` whose `Default` is the tutorial's setting, a
+//! constructor taking the [`tch::nn::Path`] its parameters live under (named
+//! as in the tutorial: `weight_mu`, `weight_log_sigma`, …), and methods that
+//! return values — loss histories, traces, predictive tensors — for the
+//! caller to report. Invalid settings and data are [`Error`] values.
+//!
+//! Seeded runs consume libtorch's generator as the tutorials' PyTorch code
+//! does (initialisation, then the noise of each step), so after the same
+//! `manual_seed` they reproduce its numbers on the CPU.
+//!
+//! ```
+//! use tch::{Device, nn};
+//! use vi_models::{BayesianLinearRegression, BayesianLinearRegressionConfig};
+//!
+//! # fn main() -> vi_models::Result<()> {
+//! tch::manual_seed(0);
+//! let x = tch::Tensor::randn([100, 1], (tch::Kind::Float, Device::Cpu));
+//! let y = &x * 2.0 + 1.0;
+//! let vs = nn::VarStore::new(Device::Cpu);
+//! let model = BayesianLinearRegression::new(&vs.root(), BayesianLinearRegressionConfig::default())?;
+//! let history = model.fit(&x, &y)?;
+//! assert_eq!(history.losses.len(), 100);
+//! let predictive = model.predictive(&x, 100)?;
+//! assert_eq!(predictive.mean.size(), [100, 1]);
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(missing_docs)]
+
+mod bayesian_linear_regression;
+mod conjugate_posterior;
+mod error;
+mod exponential_posterior;
+mod exponential_variational;
+mod history;
+mod linear_regression;
+mod linspace;
+mod optimizer;
+mod validate;
+
+pub use bayesian_linear_regression::{
+    BayesianLinearRegression, BayesianLinearRegressionConfig, Predictive,
+};
+pub use conjugate_posterior::ConjugatePosterior;
+pub use error::{Error, Result};
+pub use exponential_posterior::{ExponentialPosterior, ExponentialPosteriorConfig, KlCurve};
+pub use exponential_variational::{
+    ExponentialVariational, ExponentialVariationalConfig, ThetaTrace,
+};
+pub use history::LossHistory;
+pub use linear_regression::{LinearRegression, LinearRegressionConfig};
+pub use linspace::Linspace;

@@ -11,7 +11,11 @@ pub fn run() -> Result<()> {
     println!("libtorch  {}", env!("VI_LIBTORCH_VERSION"));
     println!("threads   {}", tch::get_num_threads());
     if Cuda::is_available() {
-        println!("cuda      {} device(s), cuDNN {}", Cuda::device_count(), Cuda::cudnn_is_available());
+        println!(
+            "cuda      {} device(s), cuDNN {}",
+            Cuda::device_count(),
+            Cuda::cudnn_is_available()
+        );
     } else {
         println!("cuda      not available (CPU only)");
     }

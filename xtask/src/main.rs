@@ -81,3 +81,15 @@ fn project_root() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or(manifest_dir)
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

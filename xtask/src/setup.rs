@@ -9,6 +9,7 @@ use crate::{data, libtorch};
 
 /// The flags of the libtorch and data steps.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct SetupArgs {
     #[command(flatten)]
     pub libtorch: libtorch::Args,

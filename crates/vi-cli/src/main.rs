@@ -88,3 +88,15 @@ fn usage_error(subcommand: &str, message: &str) -> ! {
         None => command.error(ErrorKind::ValueValidation, message).exit(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

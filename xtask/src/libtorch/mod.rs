@@ -24,8 +24,10 @@ use crate::atomic;
 pub use layout::TORCH_VERSION;
 use layout::{Install, check};
 
-/// Arguments of `cargo xtask libtorch`.
+/// Arguments of `cargo xtask libtorch` (also flattened into `test` and
+/// `reproduce`, hence no argument group of its own).
 #[derive(Debug, Clone, clap::Args)]
+#[group(skip)]
 pub struct Args {
     /// Install and use the CUDA build (torch 2.13.0 with its CUDA libraries,
     /// in a virtual environment). For machines with an NVIDIA GPU; a few GB

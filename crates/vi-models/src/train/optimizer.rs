@@ -9,30 +9,15 @@ use crate::train::config::OptimizerConfig;
 /// Prefix of the optimizer's tensors in a checkpoint.
 pub(crate) const STATE_PREFIX: &str = "optimizer.";
 
-/// The update rule with its state.
-#[derive(Debug)]
-enum Rule {
-    Sgd {
-        learning_rate: f64,
-    },
-    Adam {
-        learning_rate: f64,
-        beta1: f64,
-        beta2: f64,
-        eps: f64,
-        /// torch's `exp_avg`, one per parameter.
-        exp_avg: Vec<Tensor>,
-        /// torch's `exp_avg_sq`, one per parameter.
-        exp_avg_sq: Vec<Tensor>,
-    },
-}
-
 /// Updates the trainable variables of a `VarStore` in place.
 #[derive(Debug)]
 pub(crate) struct Optimizer {
+    config: OptimizerConfig,
     /// Trainable variables by name, sorted; shallow clones of the store's.
     parameters: Vec<(String, Tensor)>,
-    rule: Rule,
+    /// Adam's `(exp_avg, exp_avg_sq)` per parameter, in the order of
+    /// `parameters`; empty for SGD.
+    moments: Vec<(Tensor, Tensor)>,
     /// Updates made so far (Adam's `t`).
     steps: u64,
 }
@@ -45,26 +30,17 @@ impl Optimizer {
             .filter(|(_, tensor)| tensor.requires_grad())
             .collect();
         parameters.sort_by(|a, b| a.0.cmp(&b.0));
-        let zeros = || -> Vec<Tensor> { parameters.iter().map(|(_, p)| p.zeros_like()).collect() };
-        let rule = match config {
-            OptimizerConfig::Sgd { learning_rate } => Rule::Sgd { learning_rate },
-            OptimizerConfig::Adam {
-                learning_rate,
-                beta1,
-                beta2,
-                eps,
-            } => Rule::Adam {
-                learning_rate,
-                beta1,
-                beta2,
-                eps,
-                exp_avg: zeros(),
-                exp_avg_sq: zeros(),
-            },
+        let moments = match config {
+            OptimizerConfig::Sgd { .. } => Vec::new(),
+            OptimizerConfig::Adam { .. } => parameters
+                .iter()
+                .map(|(_, p)| (p.zeros_like(), p.zeros_like()))
+                .collect(),
         };
         Self {
+            config,
             parameters,
-            rule,
+            moments,
             steps: 0,
         }
     }
@@ -80,32 +56,30 @@ impl Optimizer {
         self.steps += 1;
         let steps = self.steps as f64;
         let parameters = &mut self.parameters;
-        tch::no_grad(|| match &mut self.rule {
-            Rule::Sgd { learning_rate } => {
+        let moments = &mut self.moments;
+        tch::no_grad(|| match self.config {
+            OptimizerConfig::Sgd { learning_rate } => {
                 for (_, parameter) in parameters.iter_mut() {
                     // The tutorial's `param -= learning_rate * param.grad`.
-                    let _ = parameter.g_sub_(&(parameter.grad() * *learning_rate));
+                    let _ = parameter.g_sub_(&(parameter.grad() * learning_rate));
                 }
             }
-            Rule::Adam {
+            OptimizerConfig::Adam {
                 learning_rate,
                 beta1,
                 beta2,
                 eps,
-                exp_avg,
-                exp_avg_sq,
             } => {
                 // torch.optim.Adam's single-tensor update (torch 2.13).
                 let bias_correction1 = 1.0 - beta1.powf(steps);
                 let bias_correction2_sqrt = (1.0 - beta2.powf(steps)).sqrt();
-                let step_size = *learning_rate / bias_correction1;
-                let moments = exp_avg.iter_mut().zip(exp_avg_sq.iter_mut());
-                for ((_, parameter), (m, v)) in parameters.iter_mut().zip(moments) {
+                let step_size = learning_rate / bias_correction1;
+                for ((_, parameter), (m, v)) in parameters.iter_mut().zip(moments.iter_mut()) {
                     let grad = parameter.grad();
-                    let _ = m.lerp_(&grad, 1.0 - *beta1);
-                    let _ = v.g_mul_scalar_(*beta2);
-                    let _ = v.g_add_(&(&grad * (1.0 - *beta2) * &grad));
-                    let denom = v.sqrt() / bias_correction2_sqrt + *eps;
+                    let _ = m.lerp_(&grad, 1.0 - beta1);
+                    let _ = v.g_mul_scalar_(beta2);
+                    let _ = v.g_add_(&(&grad * (1.0 - beta2) * &grad));
+                    let denom = v.sqrt() / bias_correction2_sqrt + eps;
                     let _ = parameter.g_sub_(&(&*m / denom * step_size));
                 }
             }
@@ -127,23 +101,20 @@ impl Optimizer {
     /// `optimizer.exp_avg.<parameter>` and `optimizer.exp_avg_sq.<parameter>`,
     /// nothing for SGD.
     pub(crate) fn state(&self) -> Vec<(String, Tensor)> {
-        let Rule::Adam {
-            exp_avg,
-            exp_avg_sq,
-            ..
-        } = &self.rule
-        else {
-            return Vec::new();
-        };
-        let named = |kind: &str, tensors: &[Tensor]| {
+        let named = |kind: &str, pick: fn(&(Tensor, Tensor)) -> &Tensor| {
             self.parameters
                 .iter()
-                .zip(tensors)
-                .map(|((name, _), t)| (format!("{STATE_PREFIX}{kind}.{name}"), t.shallow_clone()))
+                .zip(&self.moments)
+                .map(|((name, _), moments)| {
+                    (
+                        format!("{STATE_PREFIX}{kind}.{name}"),
+                        pick(moments).shallow_clone(),
+                    )
+                })
                 .collect::<Vec<_>>()
         };
-        let mut state = named("exp_avg", exp_avg);
-        state.extend(named("exp_avg_sq", exp_avg_sq));
+        let mut state = named("exp_avg", |moments| &moments.0);
+        state.extend(named("exp_avg_sq", |moments| &moments.1));
         state
     }
 }

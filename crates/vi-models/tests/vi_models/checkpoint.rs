@@ -34,6 +34,11 @@ fn trained(
     (path, trainer)
 }
 
+/// [`trained`] with the small model and SGD, to `dir/run.safetensors`.
+fn trained_sgd(dir: &Path) -> (PathBuf, Trainer<MlpVae>) {
+    trained(dir, "run.safetensors", &small(), OptimizerConfig::default())
+}
+
 fn small() -> MlpVaeConfig {
     MlpVaeConfig {
         hidden_dims: vec![32, 16],
@@ -120,12 +125,7 @@ fn expect_corrupt(path: &Path) -> String {
 #[test]
 fn corrupt_files_are_refused_with_their_path() {
     let dir = temp_dir();
-    let (path, _) = trained(
-        dir.path(),
-        "run.safetensors",
-        &small(),
-        OptimizerConfig::default(),
-    );
+    let (path, _) = trained_sgd(dir.path());
     let bytes = fs::read(&path).expect("readable");
 
     let truncated = dir.path().join("truncated.safetensors");
@@ -170,12 +170,7 @@ impl Architecture for ConvConfig {
 #[test]
 fn checkpoints_of_other_models_are_refused() {
     let dir = temp_dir();
-    let (path, _) = trained(
-        dir.path(),
-        "run.safetensors",
-        &small(),
-        OptimizerConfig::default(),
-    );
+    let (path, _) = trained_sgd(dir.path());
     let checkpoint = Checkpoint::load(&path).expect("readable");
 
     let error = checkpoint
@@ -230,12 +225,7 @@ fn checkpoints_of_other_models_are_refused() {
 #[test]
 fn resuming_adam_from_an_sgd_checkpoint_is_refused() {
     let dir = temp_dir();
-    let (path, _) = trained(
-        dir.path(),
-        "run.safetensors",
-        &small(),
-        OptimizerConfig::default(),
-    );
+    let (path, _) = trained_sgd(dir.path());
     let edited = dir.path().join("edited.safetensors");
     let config = TrainConfig {
         optimizer: OptimizerConfig::adam(1e-3),

@@ -1,9 +1,29 @@
-//! The crate's error type: a model refusing its configuration or its data,
-//! with the setting, the expected and the found value.
+//! The crate's error type: bad configurations and inputs, training that
+//! diverged, and checkpoints that cannot be used, each with the setting,
+//! the expected and the found value a caller needs to act on it.
 
-use tch::TchError;
+use std::fmt;
+use std::path::PathBuf;
 
-/// Why a vi-models constructor or method refused its input.
+/// Which loop a loss came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// A training batch (the loss that is back-propagated).
+    Training,
+    /// A batch of the per-epoch test evaluation.
+    Test,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Training => "training",
+            Self::Test => "test",
+        })
+    }
+}
+
+/// Why a vi-models constructor, method or training run failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -34,13 +54,87 @@ pub enum Error {
         found: String,
     },
 
-    /// A density, KL or ELBO of vi-core refused its input.
+    /// A tensor handed to a model has the wrong shape.
+    #[error("{context}: `{name}` must have shape {expected}, found {found:?}")]
+    InputShape {
+        /// The method that refused it, e.g. `"MlpVae::encode"`.
+        context: &'static str,
+        /// The argument, e.g. `"images"`.
+        name: &'static str,
+        /// The expected shape in words, e.g. `"[batch, 784]"`.
+        expected: String,
+        /// The shape found.
+        found: Vec<i64>,
+    },
+
+    /// Training stopped because a loss was NaN or infinite. The model's
+    /// parameters are those before the offending batch, and a checkpoint
+    /// written by [`Trainer::fit`](crate::Trainer::fit) still holds the last
+    /// complete epoch. `value` is NaN also when the network's outputs were
+    /// already non-finite, so that no loss could be formed.
+    #[error(
+        "non-finite {phase} loss ({value}) in epoch {epoch}, batch {batch}; training stopped \
+         (a lower learning rate may help; the last checkpoint holds the last complete epoch)"
+    )]
+    NonFiniteLoss {
+        /// Training or test loop.
+        phase: Phase,
+        /// The epoch, counted from 1.
+        epoch: usize,
+        /// The batch within the epoch and phase, counted from 1.
+        batch: usize,
+        /// The loss value.
+        value: f64,
+    },
+
+    /// A checkpoint was written for another model or does not fit this one.
+    #[error(
+        "checkpoint {path} does not fit: its {what} is {found}, expected {expected}",
+        path = .path.display()
+    )]
+    CheckpointMismatch {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// What differs, e.g. `"architecture"` or `"shape of encoder.0.weight"`.
+        what: String,
+        /// The value this model needs.
+        expected: String,
+        /// The value in the checkpoint.
+        found: String,
+    },
+
+    /// A checkpoint file is not a readable checkpoint (truncated, not
+    /// safetensors, or missing its header entries).
+    #[error("checkpoint {path} is corrupt: {reason}", path = .path.display())]
+    CorruptCheckpoint {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The operating system refused to read or write a file.
+    #[error("cannot {action} {path}: {source}", path = .path.display())]
+    Io {
+        /// `"read"`, `"write"`, `"rename"`, …
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+
+    /// vi-core refused a distribution parameter or estimator argument.
     #[error(transparent)]
     Core(#[from] vi_core::Error),
 
-    /// libtorch refused an operation (an optimizer step, a solve).
+    /// vi-data could not batch a data set.
     #[error(transparent)]
-    Torch(#[from] TchError),
+    Data(#[from] vi_data::DataError),
+
+    /// libtorch refused an operation.
+    #[error(transparent)]
+    Torch(#[from] tch::TchError),
 }
 
 /// `Result` with [`Error`] as the default error type.

@@ -8,6 +8,8 @@
 //! | [`ConjugatePosterior`] | 1 | the exact posterior and the exact mean-field optimum of that model |
 //! | [`ExponentialPosterior`] | 2 | `Exp(λ)` prior, Normal likelihood: grid posterior, θ*, closed-form ELBO, `KL(q_θ ‖ p_grid)` curve |
 //! | [`ExponentialVariational`] | 2 | `q_θ = Exp(θ)` fitted by SGD on the Monte Carlo ELBO |
+//! | [`MlpVae`] | 3 | the 784-256-128-2 VAE with a Bernoulli decoder, behind the [`Vae`] trait |
+//! | [`Trainer`], [`Checkpoint`] | 2–4 | VAE training: per-epoch train/test negative ELBO, IWAE log-likelihood, atomic safetensors checkpoints, exact resume |
 //!
 //! Each model has a `…Config` whose `Default` is the tutorial's setting, a
 //! constructor taking the [`tch::nn::Path`] its parameters live under (named
@@ -48,13 +50,16 @@ mod history;
 mod linear_regression;
 mod linspace;
 mod optimizer;
+mod torch_linear;
+mod train;
+mod vae;
 mod validate;
 
 pub use bayesian_linear_regression::{
     BayesianLinearRegression, BayesianLinearRegressionConfig, Predictive,
 };
 pub use conjugate_posterior::ConjugatePosterior;
-pub use error::{Error, Result};
+pub use error::{Error, Phase, Result};
 pub use exponential_posterior::{ExponentialPosterior, ExponentialPosteriorConfig, KlCurve};
 pub use exponential_variational::{
     ExponentialVariational, ExponentialVariationalConfig, ThetaTrace,
@@ -62,3 +67,9 @@ pub use exponential_variational::{
 pub use history::LossHistory;
 pub use linear_regression::{LinearRegression, LinearRegressionConfig};
 pub use linspace::Linspace;
+pub use train::{
+    BatchFinished, Checkpoint, EpochRecord, EpochStarted, History, ImportanceSampling,
+    NullObserver, Observer, OptimizerConfig, TrainConfig, Trainer, derived_seed,
+    mean_log_likelihood, mean_negative_elbo,
+};
+pub use vae::{Architecture, MlpVae, MlpVaeConfig, Vae};

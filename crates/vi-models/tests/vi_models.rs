@@ -1,15 +1,21 @@
 //! Integration tests of vi-models, one module per topic under
 //! `tests/vi_models/`. Golden values come from the PyTorch scripts in
-//! `tests/reference/` (PyTorch 2.13, CPU); each test quotes the lines it uses.
+//! `tests/reference/` and `reference/` (PyTorch 2.13, CPU); each test quotes
+//! the lines it uses. The VAE tests need MNIST in the workspace's
+//! `data/mnist` (`cargo xtask data mnist`).
 
 mod vi_models {
     mod common;
 
     mod bayesian_linear_regression;
+    mod checkpoint;
     mod config_errors;
     mod conjugate_posterior;
+    mod evaluate;
     mod exponential_posterior;
     mod exponential_sgd;
     mod linear_regression;
+    mod mlp_vae;
     mod synthetic_parity;
+    mod training;
 }

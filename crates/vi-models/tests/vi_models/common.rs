@@ -1,7 +1,12 @@
-//! Helpers shared by the test modules: tensor-to-number conversions and a
-//! tolerance assertion that names the quantity.
+//! Helpers shared by the test modules: tensor-to-number conversions, a
+//! tolerance assertion that names the quantity, MNIST subsets, short
+//! training configurations, and comparisons of histories and weights.
 
-use tch::{Kind, Tensor};
+use std::path::PathBuf;
+
+use tch::{Kind, Tensor, nn};
+use vi_data::{Collection, ImageDataset, Split};
+use vi_models::{History, TrainConfig};
 
 /// The elements of `tensor` as `f64`, row-major.
 pub fn values(tensor: &Tensor) -> Vec<f64> {
@@ -23,4 +28,58 @@ pub fn assert_close(what: &str, found: f64, expected: f64, tolerance: f64) {
         "{what}: found {found}, expected {expected} ± {tolerance} (off by {:e})",
         (found - expected).abs()
     );
+}
+
+/// The first `len` images of MNIST's `split`.
+pub fn mnist(split: Split, len: i64) -> ImageDataset {
+    let data_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let full = ImageDataset::load(&data_dir, Collection::Mnist, split)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let indices: Vec<i64> = (0..len).collect();
+    full.subset(&indices).expect("a subset within the split")
+}
+
+/// Tutorial 3's settings for `epochs` epochs, on one CPU thread (the
+/// setting under which equal seeds give equal numbers).
+pub fn short_config(epochs: usize, seed: u64) -> TrainConfig {
+    tch::set_num_threads(1);
+    TrainConfig {
+        epochs,
+        seed,
+        ..TrainConfig::default()
+    }
+}
+
+/// The histories' losses, without the timings.
+pub fn losses(history: &History) -> Vec<(usize, f64, Option<f64>)> {
+    history
+        .records()
+        .iter()
+        .map(|r| (r.epoch, r.train_neg_elbo, r.test_neg_elbo))
+        .collect()
+}
+
+/// The variables by name, as independent copies.
+pub fn weights(var_store: &nn::VarStore) -> Vec<(String, Tensor)> {
+    let mut weights: Vec<(String, Tensor)> = var_store
+        .variables()
+        .into_iter()
+        .map(|(name, tensor)| (name, tensor.detach().copy()))
+        .collect();
+    weights.sort_by(|a, b| a.0.cmp(&b.0));
+    weights
+}
+
+/// Asserts two sets of weights are bitwise equal.
+pub fn assert_same_weights(left: &[(String, Tensor)], right: &[(String, Tensor)]) {
+    assert_eq!(left.len(), right.len());
+    for ((name_l, l), (name_r, r)) in left.iter().zip(right) {
+        assert_eq!(name_l, name_r);
+        assert!(l.equal(r), "{name_l} differs");
+    }
+}
+
+/// A temporary folder for checkpoints.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary folder")
 }

@@ -1,0 +1,363 @@
+//! The training loop shared by the VAEs: tutorial 3's epoch (gradient
+//! steps on the batch-mean negative ELBO, then a test pass), with seeded
+//! epochs, divergence detection, progress events and checkpoints.
+
+use std::path::Path;
+use std::time::Instant;
+
+use tch::{Device, Kind, Tensor, nn};
+use vi_data::{BatchOptions, ImageDataset};
+
+use crate::error::{Error, Phase, Result};
+use crate::train::checkpoint::{self, Checkpoint, CheckpointContents};
+use crate::train::config::TrainConfig;
+use crate::train::evaluate::{
+    BatchLoss, ImportanceSampling, mean_log_likelihood, negative_elbo_pass,
+};
+use crate::train::history::{EpochRecord, History};
+use crate::train::observer::{BatchFinished, EpochStarted, Observer};
+use crate::train::optimizer::Optimizer;
+use crate::train::seed::{derived_seed, seed_libtorch};
+use crate::vae::{Architecture, Vae};
+
+/// Trains a [`Vae`] as tutorial 3 does, and records its [`History`].
+///
+/// Each epoch `e` (counted from 1) seeds libtorch's generator with
+/// [`derived_seed`]`(seed, e)`, then:
+/// 1. training: for each batch of [`TrainConfig::batch_options`] (shuffled,
+///    binarized), the loss `mean_b(−ELBO)` is formed, checked to be finite,
+///    back-propagated, and the optimizer steps;
+/// 2. test (when a test set is given): the same loss on the test set's
+///    batches, without gradient.
+///
+/// Both are reported as tutorial 3 does, `Σ_b loss_b · n_b / N` (see
+/// [`EpochRecord`]).
+///
+/// ```no_run
+/// use std::path::Path;
+/// use tch::Device;
+/// use vi_data::{Collection, ImageDataset, Split};
+/// use vi_models::{MlpVae, MlpVaeConfig, NullObserver, TrainConfig, Trainer};
+///
+/// let data = Path::new("data");
+/// let train = ImageDataset::load(data, Collection::Mnist, Split::Train)?;
+/// let test = ImageDataset::load(data, Collection::Mnist, Split::Test)?;
+/// let mut trainer =
+///     Trainer::<MlpVae>::new(&MlpVaeConfig::default(), TrainConfig::default(), Device::Cpu)?;
+/// let checkpoint = Path::new("results/mlp-vae.safetensors");
+/// let history = trainer.fit(&train, Some(&test), &mut NullObserver, Some(checkpoint))?;
+/// assert_eq!(history.len(), 20);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Trainer<M: Vae> {
+    var_store: nn::VarStore,
+    model: M,
+    config: TrainConfig,
+    optimizer: Optimizer,
+    history: History,
+}
+
+impl<M: Vae> Trainer<M> {
+    /// Seeds libtorch's generator with `config.seed`, builds the model on
+    /// `device` and prepares the optimizer: the start of a fresh run.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for either configuration out of range.
+    pub fn new(model_config: &M::Config, config: TrainConfig, device: Device) -> Result<Self> {
+        config.validate()?;
+        seed_libtorch(config.seed);
+        let var_store = nn::VarStore::new(device);
+        let model = M::build(&var_store.root(), model_config)?;
+        Self::from_parts(var_store, model, config)
+    }
+
+    /// A trainer for a model built by the caller, whose trainable
+    /// parameters are those of `var_store`. Nothing is seeded here.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a configuration out of range.
+    pub fn from_parts(var_store: nn::VarStore, model: M, config: TrainConfig) -> Result<Self> {
+        config.validate()?;
+        let optimizer = Optimizer::new(config.optimizer, &var_store);
+        Ok(Self {
+            var_store,
+            model,
+            config,
+            optimizer,
+            history: History::default(),
+        })
+    }
+
+    /// Continues the run stored in `checkpoint` on `device`: its model,
+    /// optimizer state, configuration and history. [`fit`](Self::fit) then
+    /// runs the remaining epochs, drawing what the uninterrupted run would
+    /// have drawn; [`set_epochs`](Self::set_epochs) extends the run.
+    ///
+    /// # Errors
+    /// As [`Checkpoint::restore_model`]; [`Error::CheckpointMismatch`] if the
+    /// optimizer state does not fit the stored optimizer.
+    pub fn resume(checkpoint: &Checkpoint, device: Device) -> Result<Self> {
+        let (var_store, model) = checkpoint.restore_model::<M>(device)?;
+        let mut trainer = Self::from_parts(var_store, model, checkpoint.train_config().clone())?;
+        checkpoint.restore_optimizer(&mut trainer.optimizer)?;
+        trainer.history = checkpoint.history().clone();
+        Ok(trainer)
+    }
+
+    /// The model.
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
+    /// The model's variables.
+    pub fn var_store(&self) -> &nn::VarStore {
+        &self.var_store
+    }
+
+    /// The training configuration.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The epochs completed so far.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Sets the number of epochs of the complete run (for instance to
+    /// extend a resumed run); it never undoes completed epochs.
+    pub fn set_epochs(&mut self, epochs: usize) {
+        self.config.epochs = epochs;
+    }
+
+    /// Gives back the variables, the model and the history.
+    pub fn into_parts(self) -> (nn::VarStore, M, History) {
+        (self.var_store, self.model, self.history)
+    }
+
+    /// Runs the epochs after the last completed one up to
+    /// `config().epochs`. After each, the record joins the history, the
+    /// checkpoint (if a path is given) is written atomically, then the
+    /// observer hears [`epoch_finished`](Observer::epoch_finished).
+    ///
+    /// # Errors
+    /// [`Error::NonFiniteLoss`] naming the epoch and batch where a loss was
+    /// NaN or infinite (the checkpoint then still holds the last complete
+    /// epoch); vi-data's errors for the batches; [`Error::Io`] if the
+    /// checkpoint cannot be written; the model's errors.
+    pub fn fit(
+        &mut self,
+        train: &ImageDataset,
+        test: Option<&ImageDataset>,
+        observer: &mut dyn Observer,
+        checkpoint: Option<&Path>,
+    ) -> Result<&History> {
+        while self.history.len() < self.config.epochs {
+            let record = self.run_epoch(train, test, observer)?;
+            self.history.push(record);
+            if let Some(path) = checkpoint {
+                self.save_checkpoint(path)?;
+            }
+            if let Some(record) = self.history.last() {
+                observer.epoch_finished(record);
+            }
+        }
+        Ok(&self.history)
+    }
+
+    /// Runs one more epoch (even past `config().epochs`), without
+    /// checkpointing, and returns its record.
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    pub fn train_epoch(
+        &mut self,
+        train: &ImageDataset,
+        test: Option<&ImageDataset>,
+        observer: &mut dyn Observer,
+    ) -> Result<&EpochRecord> {
+        let record = self.run_epoch(train, test, observer)?;
+        self.history.push(record);
+        let record = &self.history.records()[self.history.len() - 1];
+        observer.epoch_finished(record);
+        Ok(record)
+    }
+
+    /// Writes the run's state (model, optimizer, configurations, history)
+    /// to `path` atomically; see [`Checkpoint`] for the layout.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be written.
+    pub fn save_checkpoint(&self, path: &Path) -> Result<()> {
+        let mut tensors: Vec<(String, Tensor)> = self.var_store.variables().into_iter().collect();
+        tensors.sort_by(|a, b| a.0.cmp(&b.0));
+        tensors.extend(self.optimizer.state());
+        let model_config =
+            serde_json::to_string(self.model.config()).map_err(|error| Error::InvalidConfig {
+                model: "Trainer",
+                name: "model configuration",
+                expected: "representable in JSON",
+                found: error.to_string(),
+            })?;
+        checkpoint::write(
+            path,
+            &CheckpointContents {
+                architecture: <M::Config as Architecture>::NAME,
+                model_config,
+                train_config: &self.config,
+                history: &self.history,
+                optimizer_steps: self.optimizer.steps(),
+                tensors,
+            },
+        )
+    }
+
+    /// The mean importance-sampled test log-likelihood of the current model
+    /// ([`mean_log_likelihood`] over every image of `data`, in order,
+    /// binarized as in training), with libtorch's generator seeded from
+    /// [`derived_seed`]`(seed, 0)` so that it is reproducible.
+    ///
+    /// # Errors
+    /// As [`mean_log_likelihood`].
+    pub fn log_likelihood(
+        &self,
+        data: &ImageDataset,
+        sampling: &ImportanceSampling,
+    ) -> Result<f64> {
+        seed_libtorch(derived_seed(self.config.seed, 0));
+        let options = BatchOptions {
+            shuffle: false,
+            drop_last: false,
+            ..self.config.batch_options(self.var_store.device())
+        };
+        mean_log_likelihood(&self.model, data, &options, sampling)
+    }
+
+    /// One epoch's training and test passes; the record is not yet pushed.
+    fn run_epoch(
+        &mut self,
+        train: &ImageDataset,
+        test: Option<&ImageDataset>,
+        observer: &mut dyn Observer,
+    ) -> Result<EpochRecord> {
+        let epoch = self.history.len() + 1;
+        seed_libtorch(derived_seed(self.config.seed, epoch as u64));
+        let options = self.config.batch_options(self.var_store.device());
+        let batches = train.batches(&options)?;
+        let train_batches = batches.len();
+        observer.epoch_started(&EpochStarted {
+            epoch,
+            epochs: self.config.epochs.max(epoch),
+            train_batches,
+            test_batches: test.map_or(0, |test| self.batch_count(test.len())),
+        });
+
+        let start = Instant::now();
+        let num_data = train.len() as f64;
+        let mut running = RunningLoss::default();
+        let mut train_neg_elbo = 0.0;
+        for (index, batch) in batches.enumerate() {
+            let images = batch.images.size()[0] as usize;
+            let loss = self
+                .model
+                .negative_elbo(&batch.images)
+                .map(|per_example| per_example.mean(Kind::Float));
+            let (loss, value) = finite(Phase::Training, epoch, index + 1, loss)?;
+            self.optimizer.zero_grad();
+            loss.backward();
+            self.optimizer.step();
+            train_neg_elbo += value * images as f64 / num_data;
+            observer.batch_finished(&BatchFinished {
+                phase: Phase::Training,
+                epoch,
+                batch: index + 1,
+                batches: train_batches,
+                loss: value,
+                running_loss: running.add(value, images),
+            });
+        }
+        let train_seconds = start.elapsed().as_secs_f64();
+
+        let start = Instant::now();
+        let test_neg_elbo = match test {
+            None => None,
+            Some(test) => {
+                let mut running = RunningLoss::default();
+                let pass = negative_elbo_pass(&self.model, test, &options, |batch: BatchLoss| {
+                    let (_, value) = finite(Phase::Test, epoch, batch.batch, batch.loss)?;
+                    observer.batch_finished(&BatchFinished {
+                        phase: Phase::Test,
+                        epoch,
+                        batch: batch.batch,
+                        batches: batch.batches,
+                        loss: value,
+                        running_loss: running.add(value, batch.images),
+                    });
+                    Ok(value)
+                });
+                Some(pass?)
+            }
+        };
+        Ok(EpochRecord {
+            epoch,
+            train_neg_elbo,
+            test_neg_elbo,
+            train_seconds,
+            test_seconds: if test.is_some() {
+                start.elapsed().as_secs_f64()
+            } else {
+                0.0
+            },
+        })
+    }
+
+    /// Batches per epoch of a data set of `len` images.
+    fn batch_count(&self, len: usize) -> usize {
+        let size = self.config.batch_size;
+        if self.config.drop_last {
+            len / size
+        } else {
+            len.div_ceil(size)
+        }
+    }
+}
+
+/// The loss's value, or [`Error::NonFiniteLoss`] if it is not finite or
+/// could not be formed because the network's outputs were not finite
+/// (vi-core refuses such distribution parameters).
+fn finite(phase: Phase, epoch: usize, batch: usize, loss: Result<Tensor>) -> Result<(Tensor, f64)> {
+    let diverged = |value| Error::NonFiniteLoss {
+        phase,
+        epoch,
+        batch,
+        value,
+    };
+    match loss {
+        Ok(loss) => {
+            let value = loss.double_value(&[]);
+            if value.is_finite() {
+                Ok((loss, value))
+            } else {
+                Err(diverged(value))
+            }
+        }
+        Err(Error::Core(vi_core::Error::InvalidParameter { .. })) => Err(diverged(f64::NAN)),
+        Err(error) => Err(error),
+    }
+}
+
+/// Mean of the batch losses so far, weighted by batch size.
+#[derive(Default)]
+struct RunningLoss {
+    total: f64,
+    images: usize,
+}
+
+impl RunningLoss {
+    fn add(&mut self, loss: f64, images: usize) -> f64 {
+        self.total += loss * images as f64;
+        self.images += images;
+        self.total / self.images as f64
+    }
+}

@@ -6,6 +6,7 @@ use tch::{Reduction, Tensor, nn};
 use crate::error::Result;
 use crate::history::LossHistory;
 use crate::optimizer;
+use crate::torch_linear::torch_linear_parameters;
 use crate::validate;
 
 const MODEL: &str = "LinearRegression";
@@ -73,30 +74,8 @@ impl LinearRegression {
     /// be created.
     pub fn new(path: &nn::Path<'_>, config: LinearRegressionConfig) -> Result<Self> {
         config.validate()?;
-        let fan_in = config.in_features as f64;
-        // torch.nn.init.kaiming_uniform_(w, a=math.sqrt(5)), in the same
-        // double-precision steps: gain = sqrt(2 / (1 + a²)),
-        // bound = sqrt(3) * gain / sqrt(fan_in) (0.9999999999999999 for fan_in 1).
-        let a = 5f64.sqrt();
-        let gain = (2.0 / (1.0 + a * a)).sqrt();
-        let weight_bound = 3f64.sqrt() * (gain / fan_in.sqrt());
-        let bias_bound = 1.0 / fan_in.sqrt();
-        let weight = path.f_var(
-            "weight",
-            &[config.out_features, config.in_features],
-            nn::Init::Uniform {
-                lo: -weight_bound,
-                up: weight_bound,
-            },
-        )?;
-        let bias = path.f_var(
-            "bias",
-            &[config.out_features],
-            nn::Init::Uniform {
-                lo: -bias_bound,
-                up: bias_bound,
-            },
-        )?;
+        let (weight, bias) =
+            torch_linear_parameters(path, config.in_features, config.out_features)?;
         Ok(Self {
             weight,
             bias,

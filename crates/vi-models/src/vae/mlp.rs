@@ -125,16 +125,16 @@ impl MlpVae {
         let encoder_dims: Vec<i64> = std::iter::once(input_dim)
             .chain(hidden.iter().copied())
             .collect();
-        let encoder = layers(&encoder_path, &encoder_dims);
+        let encoder = layers(&encoder_path, &encoder_dims)?;
         let last_hidden = hidden[hidden.len() - 1];
-        let mu = torch_linear(&(path / "mu"), last_hidden, latent_dim);
-        let logvar = torch_linear(&(path / "logvar"), last_hidden, latent_dim);
+        let mu = torch_linear(&(path / "mu"), last_hidden, latent_dim)?;
+        let logvar = torch_linear(&(path / "logvar"), last_hidden, latent_dim)?;
         let decoder_path = path / "decoder";
         let decoder_dims: Vec<i64> = std::iter::once(latent_dim)
             .chain(hidden.iter().rev().copied())
             .chain(std::iter::once(input_dim))
             .collect();
-        let decoder = layers(&decoder_path, &decoder_dims);
+        let decoder = layers(&decoder_path, &decoder_dims)?;
         Ok(Self {
             config: config.clone(),
             encoder,
@@ -181,7 +181,7 @@ impl MlpVae {
 
 /// `nn.Sequential(Linear, ReLU, Linear, ReLU, …)` without the ReLUs: layer
 /// `i` is named `2i`, as PyTorch numbers the modules of the sequence.
-fn layers(path: &nn::Path<'_>, dims: &[i64]) -> Vec<nn::Linear> {
+fn layers(path: &nn::Path<'_>, dims: &[i64]) -> Result<Vec<nn::Linear>, tch::TchError> {
     dims.windows(2)
         .enumerate()
         .map(|(i, pair)| torch_linear(&(path / (2 * i)), pair[0], pair[1]))

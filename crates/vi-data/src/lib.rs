@@ -14,6 +14,11 @@
 //!   generator, with optional binarization and `[-1, 1]` rescaling
 //!   ([`BatchOptions`]).
 //!
+//! Also behind `tensor`: the tutorials' synthetic data ([`linear_data`] for
+//! tutorial 1, [`exponential_normal_data`] for tutorial 2), drawn with the
+//! same libtorch calls in the same order as the tutorials' PyTorch code, so
+//! a seed gives exactly PyTorch's draws.
+//!
 //! The data live in `data/<name>/` of the workspace; `cargo xtask data`
 //! downloads them. This crate knows nothing of models.
 

@@ -121,7 +121,8 @@ impl ImageGrid {
     /// The number of whole images in `pixels`, if they divide evenly.
     pub fn num_images(&self) -> Option<usize> {
         let per_image = self.image_height * self.image_width;
-        (per_image > 0 && self.pixels.len() % per_image == 0).then(|| self.pixels.len() / per_image)
+        (per_image > 0 && self.pixels.len().is_multiple_of(per_image))
+            .then(|| self.pixels.len() / per_image)
     }
 
     /// Renders the grid on its own at its [`scale`](ImageGrid::scale).

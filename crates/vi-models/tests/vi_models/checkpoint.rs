@@ -254,7 +254,7 @@ fn rewrite_metadata(from: &Path, to: &Path, key: &str, value: &str) {
         serde_json::from_slice(&bytes[8..8 + header_len]).expect("a JSON header");
     header["__metadata__"][key] = serde_json::Value::String(value.to_string());
     let mut text = serde_json::to_string(&header).expect("serializable");
-    while text.len() % 8 != 0 {
+    while !text.len().is_multiple_of(8) {
         text.push(' ');
     }
     let mut out = (text.len() as u64).to_le_bytes().to_vec();

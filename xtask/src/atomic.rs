@@ -52,6 +52,16 @@ pub fn persist(file: File, from: &Path, to: &Path) -> Result<()> {
     fs::rename(from, to).with_context(|| format!("renaming {} to {}", from.display(), to.display()))
 }
 
+/// Writes `bytes` to `path` through a temporary sibling and a rename, so
+/// `path` holds either its old content or all of the new.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = temp_sibling(path);
+    let mut file = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+    io::Write::write_all(&mut file, bytes)
+        .with_context(|| format!("writing {}", temp.display()))?;
+    persist(file, &temp, path)
+}
+
 /// Points the symbolic link `link` at `target`, replacing any old link in
 /// one rename.
 pub fn replace_symlink(target: &Path, link: &Path) -> Result<()> {

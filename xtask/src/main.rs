@@ -8,8 +8,11 @@
 mod atomic;
 mod data;
 mod digest;
+mod experiments;
 mod fetch;
 mod libtorch;
+mod manifest;
+mod report;
 mod reproduce;
 mod setup;
 mod test;
@@ -40,6 +43,16 @@ enum Task {
     Test(test::Args),
     /// Fetch libtorch and data, build `vi`, and regenerate every tutorial result.
     Reproduce(reproduce::Args),
+    /// Re-render REPORT.md and index.html from the results already there.
+    Report(ReportArgs),
+}
+
+/// Arguments of `cargo xtask report`.
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    /// The results folder [default: results/ of the project].
+    #[arg(long, value_name = "DIR")]
+    results: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -50,6 +63,9 @@ fn main() -> ExitCode {
         Task::Data(args) => data::run(&root, &args),
         Task::Test(args) => test::run(&root, &args),
         Task::Reproduce(args) => reproduce::run(&root, &args),
+        Task::Report(args) => {
+            report::write(&args.results.map_or_else(|| root.join("results"), absolute))
+        }
     };
     report(outcome)
 }
@@ -80,6 +96,11 @@ fn project_root() -> PathBuf {
         .parent()
         .map(PathBuf::from)
         .unwrap_or(manifest_dir)
+}
+
+/// `path` made absolute against the current folder (as a shell would).
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
 }
 
 #[cfg(test)]

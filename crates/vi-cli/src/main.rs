@@ -45,7 +45,7 @@ enum Command {
     ExponentialPosterior(exponential_posterior::Args),
 
     /// Show the versions and the compute devices libtorch sees.
-    Info,
+    Info(info::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,7 +63,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|message| usage_error(exponential_posterior::COMMAND, &message));
             exponential_posterior::run(&plan)
         }
-        Command::Info => info::run(),
+        Command::Info(args) => info::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -413,3 +413,22 @@ fn reruns_replace_the_folder_atomically() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn info_json_reports_the_versions_and_devices() {
+    let output = vi(&["info", "--json"]);
+    assert_success(&output);
+    let info: Value = serde_json::from_slice(&output.stdout).expect("vi info --json prints JSON");
+    assert_eq!(info["vi"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(info["tch"], "0.26.0");
+    assert!(
+        info["libtorch"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("2.13.0")),
+        "{info}"
+    );
+    assert!(info["threads"].as_i64().is_some_and(|n| n >= 1), "{info}");
+    let available = info["cuda"]["available"].as_bool().expect("a boolean");
+    let devices = info["cuda"]["devices"].as_i64().expect("a count");
+    assert_eq!(available, devices > 0, "{info}");
+}

@@ -34,6 +34,33 @@ pub enum PixelRange {
     MinusOneToOne,
 }
 
+impl PixelRange {
+    /// Maps images in `[0, 1]` (as [`ImageDataset`](crate::ImageDataset)
+    /// holds them) to this range: what each batch goes through after any
+    /// binarization. For an image to feed a model outside of batches (the
+    /// convolutional-VAE tutorial's `dataset[0][0]`).
+    pub fn normalize(self, images: &Tensor) -> Tensor {
+        match self {
+            Self::ZeroToOne => images.shallow_clone(),
+            // The same two operations as `Normalize(0.5, 0.5)`, for identical
+            // rounding.
+            Self::MinusOneToOne => (images - 0.5) / 0.5,
+        }
+    }
+
+    /// Maps images of this range back to `[0, 1]` for display, clamping
+    /// values outside it (a Gaussian decoder's mean may leave the range):
+    /// `x` for [`ZeroToOne`](Self::ZeroToOne), `(x + 1) / 2` for
+    /// [`MinusOneToOne`](Self::MinusOneToOne), then `clamp(0, 1)`.
+    pub fn to_unit_interval(self, images: &Tensor) -> Tensor {
+        let unit = match self {
+            Self::ZeroToOne => images.shallow_clone(),
+            Self::MinusOneToOne => (images + 1.0) / 2.0,
+        };
+        unit.clamp(0.0, 1.0)
+    }
+}
+
 /// How [`ImageDataset::batches`](crate::ImageDataset::batches) cuts an epoch
 /// into batches.
 ///
@@ -143,12 +170,7 @@ impl Batches {
             Binarization::Dynamic => images.bernoulli(),
             Binarization::Static => images.gt(0.5).to_kind(Kind::Float),
         };
-        match self.options.pixel_range {
-            PixelRange::ZeroToOne => images,
-            // The same two operations as `Normalize(0.5, 0.5)`, for identical
-            // rounding.
-            PixelRange::MinusOneToOne => (images - 0.5) / 0.5,
-        }
+        self.options.pixel_range.normalize(&images)
     }
 }
 

@@ -78,7 +78,8 @@ impl ImageDataset {
     /// `Subset(dataset, indices)`.
     ///
     /// The convolutional-VAE tutorial trains on one image repeated,
-    /// `Subset(dataset, [0] * 256 * 100)`: `dataset.subset(&[0; 25_600])`.
+    /// `Subset(dataset, [0] * 256 * 100)`: `dataset.subset(&[0; 25_600])`,
+    /// or without the copies, [`repeat`](Self::repeat)`(0, 25_600)`.
     ///
     /// # Errors
     ///
@@ -95,6 +96,33 @@ impl ImageDataset {
         Ok(Self {
             images: self.images.index_select(0, &indices),
             labels: self.labels.index_select(0, &indices),
+        })
+    }
+
+    /// Item `index` repeated `times` times, without copying it: the images
+    /// are a `[times, 784]` view with stride 0 along the first dimension
+    /// (`Tensor::expand`), so the data set costs one image of memory
+    /// whatever `times` is. Batches drawn from it are ordinary tensors.
+    ///
+    /// Equal, item for item, to `subset(&[index; times])`, which the
+    /// convolutional-VAE tutorial writes `Subset(dataset, [0] * 256 * 100)`:
+    /// `dataset.repeat(0, 25_600)`.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::IndexOutOfRange`] for an index outside `0..len()`;
+    /// [`DataError::RepeatCount`] for `times` above `i64::MAX`.
+    pub fn repeat(&self, index: i64, times: usize) -> Result<Self, DataError> {
+        let len = self.len();
+        if !usize::try_from(index).is_ok_and(|index| index < len) {
+            return Err(DataError::IndexOutOfRange { len, found: index });
+        }
+        let times = i64::try_from(times).map_err(|_| DataError::RepeatCount { found: times })?;
+        let image = self.images.narrow(0, index, 1);
+        let label = self.labels.narrow(0, index, 1);
+        Ok(Self {
+            images: image.expand([times, IMAGE_PIXELS as i64], false),
+            labels: label.expand([times], false),
         })
     }
 

@@ -197,6 +197,16 @@ pub enum DataError {
         found: i64,
     },
 
+    /// A repeat count given to
+    /// [`ImageDataset::repeat`](crate::ImageDataset::repeat) that a tensor
+    /// dimension cannot hold (above `i64::MAX`).
+    #[cfg(feature = "tensor")]
+    #[error("repeat count {found} is too large, expected at most {max}", max = i64::MAX)]
+    RepeatCount {
+        /// The count given.
+        found: usize,
+    },
+
     /// A batch size of zero.
     #[cfg(feature = "tensor")]
     #[error("batch size {found}, expected at least 1")]

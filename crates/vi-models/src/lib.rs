@@ -9,6 +9,8 @@
 //! | [`ExponentialPosterior`] | 2 | `Exp(λ)` prior, Normal likelihood: grid posterior, θ*, closed-form ELBO, `KL(q_θ ‖ p_grid)` curve |
 //! | [`ExponentialVariational`] | 2 | `q_θ = Exp(θ)` fitted by SGD on the Monte Carlo ELBO |
 //! | [`MlpVae`] | 3 | the 784-256-128-2 VAE with a Bernoulli decoder, behind the [`Vae`] trait |
+//! | [`ConvVae`] | 2 | the conv/max-pool encoder to 32×1×1, upsampling decoder, Gaussian `p(x\|z)` on `[-1, 1]` images, Monte Carlo ELBO with the change-of-variables `log q` ([`change_of_variables_log_q`]); the tutorial's own objective for comparison |
+//! | [`Cvae`] | 4 | TensorFlow's CVAE: strided convolutions, `'same'` transposed convolutions, Bernoulli logits, single-sample Monte Carlo ELBO or analytic KL ([`ElboEstimator`]) |
 //! | [`Trainer`], [`Checkpoint`] | 2–4 | VAE training: per-epoch train/test negative ELBO, IWAE log-likelihood, atomic safetensors checkpoints, exact resume |
 //!
 //! Each model has a `…Config` whose `Default` is the tutorial's setting, a
@@ -19,7 +21,14 @@
 //!
 //! Seeded runs consume libtorch's generator as the tutorials' PyTorch code
 //! does (initialisation, then the noise of each step), so after the same
-//! `manual_seed` they reproduce its numbers on the CPU.
+//! `manual_seed` they reproduce its numbers on the CPU. Tutorial 4's model is
+//! Keras code; [`Cvae`] follows a PyTorch port of it (Keras's Glorot-uniform
+//! initialisation, TensorFlow's `'same'` alignment), which its tests match.
+//!
+//! Each VAE names its tutorial's training settings:
+//! `ConvVae::tutorial_train_config()` and `Cvae::tutorial_train_config()`
+//! give the [`TrainConfig`] to hand to the [`Trainer`] (the MLP VAE's is
+//! `TrainConfig::default()`).
 //!
 //! ```
 //! use tch::{Device, nn};
@@ -43,13 +52,16 @@
 
 mod bayesian_linear_regression;
 mod conjugate_posterior;
+mod conv2d;
 mod error;
 mod exponential_posterior;
 mod exponential_variational;
 mod history;
+mod keras_layers;
 mod linear_regression;
 mod linspace;
 mod optimizer;
+mod sequential;
 mod torch_linear;
 mod train;
 mod vae;
@@ -67,9 +79,13 @@ pub use exponential_variational::{
 pub use history::LossHistory;
 pub use linear_regression::{LinearRegression, LinearRegressionConfig};
 pub use linspace::Linspace;
+pub use sequential::LayerShape;
 pub use train::{
     BatchFinished, Checkpoint, EpochRecord, EpochStarted, History, ImportanceSampling,
     NullObserver, Observer, OptimizerConfig, TrainConfig, Trainer, derived_seed,
     mean_log_likelihood, mean_negative_elbo,
 };
-pub use vae::{Architecture, MlpVae, MlpVaeConfig, Vae};
+pub use vae::{
+    Architecture, ConvVae, ConvVaeConfig, Cvae, CvaeConfig, ElboEstimator, MlpVae, MlpVaeConfig,
+    PosteriorSummary, Vae, change_of_variables_log_q, tutorial2_log_q,
+};

@@ -9,7 +9,7 @@ use tch::{TchError, Tensor};
 /// `gain = √(2 / (1 + a²))`, computed with the same operations as
 /// `torch.nn.init` so that it rounds identically (it equals `1/√fan_in` up to
 /// rounding).
-fn kaiming_uniform_bound(fan_in: i64) -> f64 {
+pub(crate) fn kaiming_uniform_bound(fan_in: i64) -> f64 {
     let a = 5f64.sqrt();
     let gain = (2.0 / (1.0 + a.powi(2))).sqrt();
     let std = gain / (fan_in as f64).sqrt();

@@ -11,6 +11,9 @@ mod vi_models {
     mod checkpoint;
     mod config_errors;
     mod conjugate_posterior;
+    mod conv_vae;
+    mod cvae;
+    mod elbo_estimators;
     mod evaluate;
     mod exponential_posterior;
     mod exponential_sgd;

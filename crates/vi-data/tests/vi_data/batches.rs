@@ -194,6 +194,33 @@ fn minus_one_to_one_is_normalize_half_half() {
 }
 
 #[test]
+fn pixel_ranges_map_to_and_from_the_unit_interval() {
+    let unit = Tensor::from_slice(&[0.0f32, 0.25, 0.5, 1.0]);
+    let scaled = PixelRange::MinusOneToOne.normalize(&unit);
+    let expected = Tensor::from_slice(&[-1.0f32, -0.5, 0.0, 1.0]);
+    assert!(scaled.equal(&expected));
+    assert!(
+        PixelRange::MinusOneToOne
+            .to_unit_interval(&scaled)
+            .equal(&unit)
+    );
+    assert!(PixelRange::ZeroToOne.normalize(&unit).equal(&unit));
+    // Values outside the range (a Gaussian decoder's mean) are clamped.
+    let outside = Tensor::from_slice(&[-1.5f32, 1.5]);
+    let clamped = Tensor::from_slice(&[0.0f32, 1.0]);
+    assert!(
+        PixelRange::MinusOneToOne
+            .to_unit_interval(&outside)
+            .equal(&clamped)
+    );
+    assert!(
+        PixelRange::ZeroToOne
+            .to_unit_interval(&outside)
+            .equal(&clamped)
+    );
+}
+
+#[test]
 fn batches_do_not_alias_the_dataset() {
     let dataset = synthetic_dataset(10);
     let before = dataset.images().copy();

@@ -3,7 +3,7 @@
 
 use rstest::rstest;
 use tch::{Kind, Tensor};
-use vi_data::{Collection, DataError, ImageDataset, Split};
+use vi_data::{BatchOptions, Collection, DataError, ImageDataset, PixelRange, Split};
 
 use super::fixtures::{image_indices, mnist_data_dir, synthetic_dataset};
 
@@ -46,6 +46,74 @@ fn subset_repeats_one_image() {
         repeated
             .images()
             .equal(&dataset.images().get(0).expand([25_600, 784], false))
+    );
+}
+
+/// `repeat` gives what `subset` gives, batch for batch, without holding the
+/// copies: its images are a stride-0 view of the one image.
+#[test]
+fn repeat_equals_subset_without_copying() {
+    let dataset = synthetic_dataset(20);
+    let repeated = dataset.repeat(3, 25_600).expect("index 3 exists");
+    let copied = dataset.subset(&[3; 25_600]).expect("index 3 exists");
+    assert_eq!(repeated.len(), 25_600);
+    assert_eq!(repeated.images().size(), [25_600, 784]);
+    assert_eq!(repeated.images().stride(), [0, 1]);
+    assert!(repeated.images().equal(copied.images()));
+    assert!(repeated.labels().equal(copied.labels()));
+    assert_eq!(repeated.images_nchw().size(), [25_600, 1, 28, 28]);
+
+    let options = BatchOptions {
+        batch_size: 256,
+        drop_last: false,
+        pixel_range: PixelRange::MinusOneToOne,
+        ..BatchOptions::default()
+    };
+    let batches = |data: &ImageDataset| {
+        tch::manual_seed(11);
+        data.batches(&options)
+            .expect("valid options")
+            .map(|batch| (batch.images, batch.labels))
+            .collect::<Vec<_>>()
+    };
+    let (from_view, from_copies) = (batches(&repeated), batches(&copied));
+    assert_eq!(from_view.len(), 100);
+    for ((images_v, labels_v), (images_c, labels_c)) in from_view.iter().zip(&from_copies) {
+        assert!(images_v.equal(images_c) && labels_v.equal(labels_c));
+    }
+    // The generator is left where the copied data set leaves it.
+    tch::manual_seed(11);
+    let _ = repeated.batches(&options).expect("valid");
+    let after_view = Tensor::rand([4], (Kind::Float, tch::Device::Cpu));
+    tch::manual_seed(11);
+    let _ = copied.batches(&options).expect("valid");
+    let after_copies = Tensor::rand([4], (Kind::Float, tch::Device::Cpu));
+    assert!(after_view.equal(&after_copies));
+}
+
+#[rstest]
+#[case(-1)]
+#[case(20)]
+#[case(i64::MAX)]
+fn repeat_rejects_out_of_range_indices(#[case] index: i64) {
+    let error = synthetic_dataset(20)
+        .repeat(index, 3)
+        .expect_err("out of range");
+    assert!(
+        matches!(error, DataError::IndexOutOfRange { len: 20, found } if found == index),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn repeat_rejects_a_count_no_tensor_can_hold() {
+    let too_many = usize::try_from(i64::MAX).expect("64-bit") + 1;
+    let error = synthetic_dataset(2)
+        .repeat(0, too_many)
+        .expect_err("too many");
+    assert!(
+        matches!(error, DataError::RepeatCount { found } if found == too_many),
+        "{error:?}"
     );
 }
 

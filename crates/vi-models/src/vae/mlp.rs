@@ -20,6 +20,7 @@ use tch::nn::{self, Module};
 use tch::{Device, Tensor};
 use vi_core::{Bernoulli, Distribution, Independent};
 
+use super::shapes::{check_draws, check_images, check_latents};
 use super::{Architecture, Vae};
 use crate::error::{Error, Result};
 use crate::torch_linear::torch_linear;
@@ -152,15 +153,7 @@ impl MlpVae {
     /// [`Error::InputShape`] if the last dimension is not `L`;
     /// [`Error::Torch`] for another device or dtype.
     pub fn decode_logits(&self, z: &Tensor) -> Result<Tensor> {
-        let size = z.size();
-        if size.last() != Some(&self.latent_dim()) {
-            return Err(Error::InputShape {
-                context: "MlpVae::decode_logits",
-                name: "z",
-                expected: format!("[..., {}]", self.latent_dim()),
-                found: size,
-            });
-        }
+        check_latents("MlpVae::decode_logits", z, self.latent_dim())?;
         Ok(self.logits(z)?)
     }
 
@@ -208,15 +201,7 @@ impl Vae for MlpVae {
     }
 
     fn encode(&self, images: &Tensor) -> Result<(Tensor, Tensor)> {
-        let size = images.size();
-        if size.len() != 2 || size[1] != self.config.input_dim as i64 {
-            return Err(Error::InputShape {
-                context: "MlpVae::encode",
-                name: "images",
-                expected: format!("[batch, {}]", self.config.input_dim),
-                found: size,
-            });
-        }
+        check_images("MlpVae::encode", images, self.config.input_dim as i64)?;
         let mut h = images.shallow_clone();
         for layer in &self.encoder {
             h = h.f_linear(&layer.ws, layer.bs.as_ref())?.f_relu()?;
@@ -225,21 +210,14 @@ impl Vae for MlpVae {
     }
 
     fn conditional_log_likelihood(&self, images: &Tensor, z: &Tensor) -> vi_core::Result<Tensor> {
-        let (z_size, x_size) = (z.size(), images.size());
-        let fits = z_size.len() == 3
-            && x_size.len() == 2
-            && z_size[1] == x_size[0]
-            && z_size[2] == self.latent_dim()
-            && x_size[1] == self.config.input_dim as i64;
-        if !fits {
-            return Err(vi_core::Error::ShapeMismatch {
-                context: "MlpVae::conditional_log_likelihood",
-                left: "images [B, D]",
-                left_shape: x_size,
-                right: "z [S, B, L]",
-                right_shape: z_size,
-            });
-        }
+        let context = "MlpVae::conditional_log_likelihood";
+        check_draws(
+            context,
+            images,
+            z,
+            self.latent_dim(),
+            self.config.input_dim as i64,
+        )?;
         let logits = self.logits(z)?;
         Independent::new(Bernoulli::from_logits(&logits)?, 1)?.log_prob(images)
     }

@@ -6,18 +6,44 @@
 //! supplies its encoder (`q(z|x) = N(μ(x), diag exp(log σ²(x)))`) and its
 //! observation model `p(x|z)`.
 
+mod change_of_variables;
+mod conv_gaussian;
+mod cvae;
 mod mlp;
+mod shapes;
 
+pub use change_of_variables::{change_of_variables_log_q, tutorial2_log_q};
+pub use conv_gaussian::{ConvVae, ConvVaeConfig, PosteriorSummary};
+pub use cvae::{Cvae, CvaeConfig};
 pub use mlp::{MlpVae, MlpVaeConfig};
 
 use std::fmt::Debug;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor, nn};
-use vi_core::{Distribution, Independent, Normal, analytic_kl_elbo, importance_log_likelihood};
+use vi_core::{
+    Distribution, Independent, Normal, analytic_kl_elbo, importance_log_likelihood,
+    monte_carlo_elbo,
+};
 
 use crate::error::Result;
+
+/// Which single-sample estimate of the ELBO a model trains on. Both are
+/// unbiased estimates of the same bound for a Gaussian posterior and a
+/// standard-Normal prior; they differ in variance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElboEstimator {
+    /// `log p(x|z) + log p(z) − log q(z|x)` at one reparameterized draw `z`
+    /// (Kingma & Welling 2014, estimator A, eq. 6): tutorial 4's
+    /// `compute_loss` and tutorial 2's `elbo`. Needs no closed-form KL.
+    MonteCarlo,
+    /// `log p(x|z) − KL(q(z|x) ‖ p(z))` with the KL in closed form
+    /// (estimator B, eq. 7; tutorial 3): the same expectation with the
+    /// KL's sampling noise removed.
+    AnalyticKl,
+}
 
 /// A model configuration that checkpoints record and compare: a stable
 /// architecture name and the fields that fix the parameters' shapes.
@@ -76,7 +102,10 @@ pub trait Vae: Debug {
     fn conditional_log_likelihood(&self, images: &Tensor, z: &Tensor) -> vi_core::Result<Tensor>;
 
     /// The mean of `p(x | z)` for latents `[..., L]`, shape `[..., D]`: pixel
-    /// probabilities for a Bernoulli observation model.
+    /// probabilities for a Bernoulli observation model; the mean image, in
+    /// the pixel range the model was trained on, for a Gaussian one
+    /// ([`ConvVae`]: `[-1, 1]`, not clamped; `vi_data::PixelRange::to_unit_interval`
+    /// maps it to `[0, 1]` for display).
     ///
     /// # Errors
     /// [`Error::InputShape`](crate::Error::InputShape) if the last dimension
@@ -95,9 +124,12 @@ pub trait Vae: Debug {
         Ok(Independent::new(Normal::from_log_var(&mean, &log_var)?, 1)?)
     }
 
-    /// Per-example negative ELBO, shape `[B]`, with one reparameterized
-    /// sample and the KL in closed form (Kingma & Welling 2014, estimator
-    /// B, eq. 7; tutorial 3's `loss_func` before its batch mean):
+    /// Per-example negative ELBO, shape `[B]`: the training loss before its
+    /// batch mean. By default one reparameterized sample and the KL in
+    /// closed form (Kingma & Welling 2014, estimator B, eq. 7; tutorial 3's
+    /// `loss_func` before its batch mean); models whose configuration picks
+    /// an [`ElboEstimator`] override it with
+    /// [`negative_elbo_with`](Self::negative_elbo_with):
     ///
     /// `−L(x) = −log p(x | z) + KL(q(z|x) ‖ N(0, I))`, `z = μ + σ ε`,
     /// `ε ~ N(0, I)` drawn from libtorch's global generator.
@@ -108,11 +140,28 @@ pub trait Vae: Debug {
     /// As [`posterior`](Self::posterior) and
     /// [`conditional_log_likelihood`](Self::conditional_log_likelihood).
     fn negative_elbo(&self, images: &Tensor) -> Result<Tensor> {
+        self.negative_elbo_with(images, ElboEstimator::AnalyticKl)
+    }
+
+    /// Per-example negative ELBO, shape `[B]`, by the chosen `estimator`
+    /// with one reparameterized draw `z = μ + σ ε`, `ε ~ N(0, I)` from
+    /// libtorch's global generator (the same draws for both estimators):
+    ///
+    /// - [`ElboEstimator::MonteCarlo`]: `−[log p(x|z) + log p(z) − log q(z|x)]`;
+    /// - [`ElboEstimator::AnalyticKl`]: `−log p(x|z) + KL(q(z|x) ‖ N(0, I))`.
+    ///
+    /// Differentiable in the parameters.
+    ///
+    /// # Errors
+    /// As [`negative_elbo`](Self::negative_elbo).
+    fn negative_elbo_with(&self, images: &Tensor, estimator: ElboEstimator) -> Result<Tensor> {
         let posterior = self.posterior(images)?;
         let prior = Independent::new(Normal::standard_like(posterior.base().loc())?, 1)?;
-        let elbo = analytic_kl_elbo(&posterior, &prior, 1, |z| {
-            self.conditional_log_likelihood(images, z)
-        })?;
+        let log_likelihood = |z: &Tensor| self.conditional_log_likelihood(images, z);
+        let elbo = match estimator {
+            ElboEstimator::MonteCarlo => monte_carlo_elbo(&posterior, &prior, 1, log_likelihood)?,
+            ElboEstimator::AnalyticKl => analytic_kl_elbo(&posterior, &prior, 1, log_likelihood)?,
+        };
         Ok(-elbo)
     }
 

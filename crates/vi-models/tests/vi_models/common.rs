@@ -79,6 +79,50 @@ pub fn assert_same_weights(left: &[(String, Tensor)], right: &[(String, Tensor)]
     }
 }
 
+/// Asserts that parameter `name` of `var_store` has `shape`, starts with
+/// `first` (to the last bit: same generator, same operations) and sums to
+/// `sum` (to 1e-9): one line of a reference script's parameter listing.
+#[track_caller]
+pub fn assert_parameter(
+    var_store: &nn::VarStore,
+    name: &str,
+    shape: &[i64],
+    first: &[f64],
+    sum: f64,
+) {
+    let tensor = &var_store.variables()[name];
+    assert_eq!(tensor.size(), shape, "{name}");
+    let flat = values(tensor);
+    for (i, expected) in first.iter().enumerate() {
+        assert_eq!(flat[i], *expected, "{name}[{i}]");
+    }
+    assert_close(name, tensor.sum(Kind::Double).double_value(&[]), sum, 1e-9);
+}
+
+/// Asserts per-example losses `[B]` against a reference script's batch
+/// mean and first values, to `relative` of the mean.
+#[track_caller]
+pub fn assert_losses(loss: &Tensor, mean: f64, first: &[f64], relative: f64) {
+    let tolerance = relative * mean.abs();
+    assert_close(
+        "batch mean",
+        loss.mean(Kind::Double).double_value(&[]),
+        mean,
+        tolerance,
+    );
+    let found = values(loss);
+    for (i, expected) in first.iter().enumerate() {
+        assert_close(&format!("example {i}"), found[i], *expected, tolerance);
+    }
+}
+
+/// Sets variable `name` of `var_store` to `values` (in its shape).
+pub fn set(var_store: &nn::VarStore, name: &str, values: &[f32]) {
+    let mut target = var_store.variables()[name].shallow_clone();
+    let source = Tensor::from_slice(values).view(target.size().as_slice());
+    tch::no_grad(|| target.copy_(&source));
+}
+
 /// A temporary folder for checkpoints.
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary folder")

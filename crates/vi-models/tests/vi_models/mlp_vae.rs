@@ -6,7 +6,7 @@ use tch::{Device, Kind, Tensor, nn};
 use vi_data::Split;
 use vi_models::{Error, MlpVae, MlpVaeConfig, Vae};
 
-use super::common::mnist;
+use super::common::{mnist, set};
 
 fn build(config: &MlpVaeConfig) -> (nn::VarStore, MlpVae) {
     let var_store = nn::VarStore::new(Device::Cpu);
@@ -87,14 +87,6 @@ fn parameters_carry_the_tutorials_names_and_shapes() {
         .map(|(name, shape)| (name.to_string(), shape))
         .collect();
     assert_eq!(found, expected);
-}
-
-/// Sets a variable of `var_store` by name.
-fn set(var_store: &nn::VarStore, name: &str, values: &[f32]) {
-    let variables = var_store.variables();
-    let mut target = variables[name].shallow_clone();
-    let source = Tensor::from_slice(values).view(target.size().as_slice());
-    tch::no_grad(|| target.copy_(&source));
 }
 
 /// A 2-pixel VAE with one hidden unit and a 1-dimensional latent, weights

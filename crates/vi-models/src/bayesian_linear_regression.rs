@@ -313,8 +313,9 @@ impl BayesianLinearRegression {
     }
 
     /// The negative ELBO in closed form (no sampling) at the current
-    /// parameters, for `x: [N, in]`, `y: [N, out]`; see
-    /// [`expected_negative_elbo`]. The training loss fluctuates around it.
+    /// parameters, for `x: [N, in]`, `y: [N, out]`, using
+    /// `E_q[(y − xw − b)²] = (y − xμ_w − μ_b)² + Σⱼ xⱼ² s_wⱼ² + s_b²`. The
+    /// training loss fluctuates around it.
     ///
     /// # Errors
     /// As [`elbo`](Self::elbo).

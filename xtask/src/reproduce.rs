@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::setup::SetupArgs;
-use crate::{cargo, data};
+use crate::data;
+use crate::setup::{SetupArgs, build_vi};
 
 /// Arguments of `cargo xtask reproduce`.
 #[derive(Debug, clap::Args)]
@@ -44,6 +44,11 @@ const EXPERIMENTS: &[Experiment] = &[
         title: "tutorial 2: exponential posterior, KL curve and SGD fit",
         command: &["exponential"],
     },
+    Experiment {
+        name: "vae-mlp",
+        title: "tutorial 3: MLP VAE on binarized MNIST",
+        command: &["vae-mlp"],
+    },
 ];
 
 pub fn run(root: &Path, args: &Args) -> Result<()> {
@@ -62,15 +67,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         None => EXPERIMENTS.iter().collect(),
     };
     args.setup.prepare(root, data::Which::Mnist)?;
-    println!("==> building vi (release)");
-    let status = cargo()
-        .current_dir(root)
-        .args(["build", "--release", "--locked", "--package", "vi-cli"])
-        .status()?;
-    if !status.success() {
-        bail!("building vi failed ({status})");
-    }
-    let vi = root.join("target").join("release").join("vi");
+    let vi = build_vi(root)?;
     let results = root.join("results");
     let mut done = Vec::new();
     for (index, experiment) in selected.iter().enumerate() {

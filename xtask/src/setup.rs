@@ -1,11 +1,11 @@
-//! What `test` and `reproduce` share: make libtorch and the data available
-//! before anything is built.
+//! What `test`, `reproduce` and `bench` share: make libtorch and the data
+//! available before anything is built, and build `vi`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
-use crate::{data, libtorch};
+use crate::{cargo, data, libtorch};
 
 /// The flags of the libtorch and data steps.
 #[derive(Debug, clap::Args)]
@@ -25,4 +25,17 @@ impl SetupArgs {
         libtorch::ensure(root, &self.libtorch)?;
         data::ensure(&data::default_dir(root), which, self.mirror.as_deref())
     }
+}
+
+/// Builds `vi` in release mode and returns the binary's path.
+pub fn build_vi(root: &Path) -> Result<PathBuf> {
+    println!("==> building vi (release)");
+    let status = cargo()
+        .current_dir(root)
+        .args(["build", "--release", "--locked", "--package", "vi-cli"])
+        .status()?;
+    if !status.success() {
+        bail!("building vi failed ({status})");
+    }
+    Ok(root.join("target").join("release").join("vi"))
 }

@@ -68,7 +68,9 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     };
     args.setup.prepare(root, data::Which::Mnist)?;
     let vi = build_vi(root)?;
-    let results = root.join("results");
+    // Relative to the workspace, where vi runs: summaries record the paths
+    // they were given, and committed results should not name this machine's.
+    let results = Path::new("results");
     let mut done = Vec::new();
     for (index, experiment) in selected.iter().enumerate() {
         println!(
@@ -97,12 +99,12 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     }
     println!("\nreproduced:");
     for (experiment, elapsed, out) in done {
-        let figures = png_files(&out)?;
+        let figures = png_files(&root.join(&out))?;
         println!(
             "  {:<24} {:>7.1} s  {}  figures: {}",
             experiment.name,
             elapsed.as_secs_f64(),
-            out.strip_prefix(root).unwrap_or(&out).display(),
+            out.display(),
             figures.join(", ")
         );
     }

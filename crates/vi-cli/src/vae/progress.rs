@@ -51,7 +51,7 @@ impl Observer for Progress {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         // The template is a constant; a fault in it would only lose the bar's style.
         if let Ok(style) = ProgressStyle::with_template(
-            "epoch {prefix} [{bar:30}] {pos}/{len} batches  {msg}  {elapsed_precise}",
+            "epoch {prefix} [{bar:20}] {pos}/{len} batches  {msg}  {elapsed}",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }

@@ -131,6 +131,66 @@ pub const EXPERIMENTS: &[Experiment] = &[
              draw, consuming the generator in the same order, so the seeded trace is the same.",
         ],
     },
+    Experiment {
+        name: "vae-mlp",
+        tutorial: 3,
+        title: "MLP VAE (784-256-128-2) on dynamically binarized MNIST",
+        command: &["vae-mlp"],
+        quick: &[
+            "--epochs",
+            "1",
+            "--train-limit",
+            "1000",
+            "--test-limit",
+            "200",
+            "--iwae-samples",
+            "10",
+        ],
+        takes_device: true,
+        files: &[
+            "elbo.png",
+            "reconstructions.png",
+            "samples.png",
+            "manifold.png",
+            "latent.png",
+            "history.csv",
+        ],
+        about: "Encoder 784-256-128 (ReLU) with linear heads for μ and log σ², decoder \
+                2-128-256-784 with a Bernoulli likelihood on the logits, trained on the \
+                batch-mean negative ELBO with the analytic KL (one reparameterized draw) by \
+                plain SGD (lr 5e-3, batch 100, 20 epochs), each batch binarized afresh. After \
+                training, the test log-likelihood is estimated by importance sampling \
+                (IWAE, k = 1000).",
+        figures: &[
+            ("elbo.png", "Train and test ELBO per epoch."),
+            (
+                "reconstructions.png",
+                "Test digits (top) and their reconstructions (bottom).",
+            ),
+            (
+                "samples.png",
+                "64 digits decoded from prior draws z ~ N(0, I).",
+            ),
+            (
+                "manifold.png",
+                "The decoder over a 20 × 20 grid of z in [-4, 4]².",
+            ),
+            (
+                "latent.png",
+                "Posterior means of the test set, coloured by digit.",
+            ),
+        ],
+        numbers: vae_mlp_numbers,
+        differences: &[
+            "The Bernoulli likelihood is computed from the logits \
+             (binary-cross-entropy-with-logits), not as the tutorial's sigmoid followed by \
+             BCE: the same model, without the clamping of log 0.",
+            "The trainer reseeds libtorch's generator at each epoch from (seed, epoch), so a \
+             resumed run draws exactly what an uninterrupted one draws; the tutorial seeds \
+             once. The PyTorch reference script `--reseed-per-epoch` does the same and agrees \
+             batch for batch.",
+        ],
+    },
 ];
 
 fn linear_regression_numbers(s: &Value) -> Vec<Row> {
@@ -222,6 +282,35 @@ fn exponential_numbers(s: &Value) -> Vec<Row> {
             "log evidence on the grid",
             number(s, "/grid/log_evidence", 4),
             "numerical integral of p(x|z) p(z)",
+        ),
+    ]
+}
+
+fn vae_mlp_numbers(s: &Value) -> Vec<Row> {
+    vec![
+        Row::new(
+            "test −ELBO after the last epoch (nats)",
+            number(s, "/final_test_neg_elbo", 2),
+            "150–160 after 20 epochs; 151.72 from the tutorial's PyTorch code, seed 0",
+        ),
+        Row::new(
+            "train −ELBO after the last epoch (nats)",
+            number(s, "/final_train_neg_elbo", 2),
+            "",
+        ),
+        Row::new(
+            "IWAE test log p(x) (nats)",
+            format!(
+                "{} (k = {})",
+                number(s, "/log_likelihood/test_log_likelihood", 2),
+                number(s, "/log_likelihood/num_samples", 0)
+            ),
+            "−148.22 from the PyTorch reference, k = 1000; above the −ELBO, as a tighter bound",
+        ),
+        Row::new(
+            "seconds per training epoch",
+            number(s, "/timing/seconds_per_epoch", 2),
+            "",
         ),
     ]
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod atomic;
+mod bench;
 mod data;
 mod digest;
 mod experiments;
@@ -43,6 +44,8 @@ enum Task {
     Test(test::Args),
     /// Fetch libtorch and data, build `vi`, and regenerate every tutorial result.
     Reproduce(reproduce::Args),
+    /// Time training epochs against the machine's matrix-product rate.
+    Bench(bench::Args),
     /// Re-render REPORT.md and index.html from the results already there.
     Report(ReportArgs),
 }
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Task::Data(args) => data::run(&root, &args),
         Task::Test(args) => test::run(&root, &args),
         Task::Reproduce(args) => reproduce::run(&root, &args),
+        Task::Bench(args) => bench::run(&root, &args),
         Task::Report(args) => {
             report::write(&args.results.map_or_else(|| root.join("results"), absolute))
         }

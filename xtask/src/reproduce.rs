@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::experiments::{EXPERIMENTS, Experiment};
 use crate::manifest::{self, Machine, Manifest, Run, Versions};
-use crate::setup::SetupArgs;
-use crate::{cargo, data, report};
+use crate::setup::{SetupArgs, build_vi, target_dir};
+use crate::{data, report};
 
 /// Arguments of `cargo xtask reproduce`.
 #[derive(Debug, clap::Args)]
@@ -54,7 +54,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     };
     let threads = args.threads.map_or_else(cpus, usize::from);
     args.setup.prepare(root, data::Which::Mnist)?;
-    let vi = build_vi(root, args.quick)?;
+    let vi = build_vi(root, !args.quick)?;
     let info = vi_info(&vi)?;
     let versions = Versions {
         vi: string_at(&info, "/vi"),
@@ -89,6 +89,10 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             experiment.name
         );
         let out = results.join(experiment.name);
+        // vi runs in the workspace and summaries record the paths they are
+        // given: inside the workspace, a relative one keeps committed
+        // results free of this machine's paths.
+        let out_arg = out.strip_prefix(root).unwrap_or(&out);
         let vi_args = vi_arguments(experiment, args, threads);
         let started = SystemTime::now();
         let clock = Instant::now();
@@ -96,7 +100,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             .current_dir(root)
             .args(&vi_args)
             .arg("--out")
-            .arg(&out)
+            .arg(out_arg)
             .status()
             .with_context(|| format!("running {}", vi.display()))?;
         if !status.success() {
@@ -168,41 +172,6 @@ fn vi_arguments(experiment: &Experiment, args: &Args, threads: usize) -> Vec<Str
         all.extend(["--device".to_string(), device.clone()]);
     }
     all
-}
-
-/// Cargo's target folder: `CARGO_TARGET_DIR` if set, else `<root>/target`.
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root.join(dir),
-        None => root.join("target"),
-    }
-}
-
-/// Builds `vi` (release, or the dev profile for `--quick`) and returns its
-/// path.
-fn build_vi(root: &Path, quick: bool) -> Result<PathBuf> {
-    let (profile, folder) = if quick {
-        ("dev", "debug")
-    } else {
-        ("release", "release")
-    };
-    println!("==> building vi ({profile} profile)");
-    let status = cargo()
-        .current_dir(root)
-        .args([
-            "build",
-            "--locked",
-            "--package",
-            "vi-cli",
-            "--profile",
-            profile,
-        ])
-        .status()
-        .context("running cargo build")?;
-    if !status.success() {
-        bail!("building vi failed ({status})");
-    }
-    Ok(target_dir(root).join(folder).join("vi"))
 }
 
 /// `vi info --json`.

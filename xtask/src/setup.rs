@@ -1,11 +1,11 @@
-//! What `test` and `reproduce` share: make libtorch and the data available
-//! before anything is built.
+//! What `test`, `reproduce` and `bench` share: make libtorch and the data
+//! available before anything is built, and build `vi`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 
-use crate::{data, libtorch};
+use crate::{cargo, data, libtorch};
 
 /// The flags of the libtorch and data steps.
 #[derive(Debug, clap::Args)]
@@ -25,4 +25,40 @@ impl SetupArgs {
         libtorch::ensure(root, &self.libtorch)?;
         data::ensure(&data::default_dir(root), which, self.mirror.as_deref())
     }
+}
+
+/// Cargo's target folder: `CARGO_TARGET_DIR` if set, else `<root>/target`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
+/// Builds `vi` — in release mode, or with the dev profile when `optimised`
+/// is false (quick checks, where the test build already compiled most of
+/// it) — and returns the binary's path.
+pub fn build_vi(root: &Path, optimised: bool) -> Result<PathBuf> {
+    let (profile, folder) = if optimised {
+        ("release", "release")
+    } else {
+        ("dev", "debug")
+    };
+    println!("==> building vi ({profile} profile)");
+    let status = cargo()
+        .current_dir(root)
+        .args([
+            "build",
+            "--locked",
+            "--package",
+            "vi-cli",
+            "--profile",
+            profile,
+        ])
+        .status()
+        .context("running cargo build")?;
+    if !status.success() {
+        bail!("building vi failed ({status})");
+    }
+    Ok(target_dir(root).join(folder).join("vi"))
 }

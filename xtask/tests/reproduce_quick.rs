@@ -35,6 +35,17 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "sgd_theta.csv",
         ],
     ),
+    (
+        "vae-mlp",
+        &[
+            "elbo.png",
+            "reconstructions.png",
+            "samples.png",
+            "manifold.png",
+            "latent.png",
+            "history.csv",
+        ],
+    ),
 ];
 
 /// Fails on a `null` (what JSON writers make of NaN) or a non-finite

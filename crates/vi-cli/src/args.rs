@@ -31,13 +31,24 @@ pub fn count(text: &str) -> Result<i64, String> {
     at_least(text, 1)
 }
 
+/// A count of at least 0 (0 switches something off).
+pub fn count_or_zero(text: &str) -> Result<i64, String> {
+    at_least(text, 0)
+}
+
 /// A count of at least 2 (grid points, samples behind a standard deviation).
 pub fn count_of_two(text: &str) -> Result<i64, String> {
     at_least(text, 2)
 }
 
+/// A size of at least 1 (epochs, batch sizes, image counts).
+pub fn size(text: &str) -> Result<usize, String> {
+    let value = at_least(text, 1)?;
+    usize::try_from(value).map_err(|_| format!("must be at most {}, found {value}", usize::MAX))
+}
+
 /// A thread count of at least 1.
-fn threads(text: &str) -> Result<i32, String> {
+pub fn threads(text: &str) -> Result<i32, String> {
     let value = at_least(text, 1)?;
     i32::try_from(value).map_err(|_| format!("must be at most {}, found {value}", i32::MAX))
 }
@@ -106,6 +117,10 @@ mod tests {
         assert!(count("1.5").is_err());
         assert!(count_of_two("1").is_err());
         assert!(threads("0").is_err());
+        assert_eq!(size("100"), Ok(100));
+        assert_eq!(count_or_zero("0"), Ok(0));
+        assert!(count_or_zero("-1").is_err());
+        assert!(size("0").is_err());
         assert!(finite("three").is_err());
     }
 }

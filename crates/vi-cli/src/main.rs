@@ -11,14 +11,15 @@ mod args;
 mod commands;
 mod output;
 mod tensor_values;
+mod vae;
 mod versions;
 
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use commands::{exponential_posterior, info, linear_regression};
+use commands::{bench_matmul, exponential_posterior, info, linear_regression, vae_mlp};
 
 /// Variational inference on libtorch: the tutorials' experiments, reproduced.
 ///
@@ -44,12 +45,31 @@ enum Command {
     #[command(name = exponential_posterior::COMMAND, visible_alias = "exponential")]
     ExponentialPosterior(exponential_posterior::Args),
 
+    /// Tutorial 3: the MLP VAE on binarized MNIST — training with
+    /// checkpoints, ELBO curves, reconstructions, samples, the latent
+    /// manifold and an importance-sampled log-likelihood.
+    #[command(name = vae_mlp::COMMAND, visible_alias = "mlp-vae")]
+    VaeMlp(vae_mlp::Args),
+
     /// Show the versions and the compute devices libtorch sees.
     Info(info::Args),
+
+    /// Time a large float32 matrix product (the yardstick of `cargo xtask
+    /// bench`); prints one line of JSON.
+    #[command(hide = true)]
+    BenchMatmul(bench_matmul::Args),
+}
+
+/// The command line: the derived definition, with each VAE subcommand's
+/// tutorial defaults written into its help.
+fn cli() -> clap::Command {
+    Cli::command().mut_subcommand(vae_mlp::COMMAND, |sub| {
+        vae::document_defaults(sub, &vae_mlp::DEFAULTS)
+    })
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&cli().get_matches()).unwrap_or_else(|error| error.exit());
     let outcome = match cli.command {
         Command::LinearRegression(args) => {
             let plan = args
@@ -63,14 +83,28 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|message| usage_error(exponential_posterior::COMMAND, &message));
             exponential_posterior::run(&plan)
         }
+        Command::VaeMlp(args) => {
+            let plan = args
+                .plan()
+                .unwrap_or_else(|message| usage_error(vae_mlp::COMMAND, &message));
+            vae_mlp::run(&plan)
+        }
         Command::Info(args) => info::run(&args),
+        Command::BenchMatmul(args) => bench_matmul::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
+            let mut previous = error.to_string();
             for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                let cause = cause.to_string();
+                // Errors that quote their source in their own message
+                // (`cannot read <file>: <reason>`) would repeat it.
+                if !previous.ends_with(&cause) {
+                    eprintln!("  caused by: {cause}");
+                }
+                previous = cause;
             }
             ExitCode::FAILURE
         }
@@ -81,7 +115,7 @@ fn main() -> ExitCode {
 /// any usage error — the message, the subcommand's usage line — and exits
 /// with code 2.
 fn usage_error(subcommand: &str, message: &str) -> ! {
-    let mut command = Cli::command();
+    let mut command = cli();
     command.build();
     match command.find_subcommand_mut(subcommand) {
         Some(sub) => sub.error(ErrorKind::ValueValidation, message).exit(),
@@ -91,12 +125,31 @@ fn usage_error(subcommand: &str, message: &str) -> ! {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
-    use super::Cli;
+    use super::cli;
 
     #[test]
     fn command_line_definition_is_consistent() {
-        Cli::command().debug_assert();
+        cli().debug_assert();
+    }
+
+    #[test]
+    fn vae_help_shows_the_tutorial_defaults() {
+        let mut command = cli();
+        let help = command
+            .find_subcommand_mut("vae-mlp")
+            .expect("vae-mlp is a subcommand")
+            .render_help()
+            .to_string();
+        for expected in [
+            "[default: 20]",
+            "[default: 100]",
+            "[default: sgd]",
+            "5e-3 with sgd",
+        ] {
+            assert!(
+                help.contains(expected),
+                "{expected:?} missing from:\n{help}"
+            );
+        }
     }
 }

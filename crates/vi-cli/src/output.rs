@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
-use vi_plot::Chart;
+use vi_plot::{Chart, ImageGrid};
 
 /// The file every experiment writes, and whose `command` field marks a
 /// folder as vi's to replace.
@@ -115,6 +115,13 @@ impl Staging {
         let path = self.file(name);
         chart
             .save_png(&path)
+            .with_context(|| format!("cannot draw {}", self.target.join(name).display()))
+    }
+
+    /// Renders `grid` into a PNG file.
+    pub fn save_grid(&mut self, name: &str, grid: &ImageGrid) -> Result<()> {
+        let path = self.file(name);
+        grid.save_png(&path)
             .with_context(|| format!("cannot draw {}", self.target.join(name).display()))
     }
 

@@ -1,11 +1,15 @@
 //! Tensors turned into plain numbers for CSV, JSON and charts.
 
 use anyhow::{Context, Result};
-use tch::{Kind, Tensor};
+use tch::{Device, Kind, Tensor};
 
-/// The elements of `tensor` as `f64`, row-major.
+/// The elements of `tensor` (on any device) as `f64`, row-major.
 pub fn values(tensor: &Tensor) -> Result<Vec<f64>> {
-    let flat = tensor.detach().to_kind(Kind::Double).reshape([-1]);
+    let flat = tensor
+        .detach()
+        .to_device(Device::Cpu)
+        .to_kind(Kind::Double)
+        .reshape([-1]);
     Vec::<f64>::try_from(flat).context("cannot read a tensor's values")
 }
 

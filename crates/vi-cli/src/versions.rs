@@ -1,6 +1,26 @@
 //! The versions `vi --version` reports: vi, tch and the libtorch it was
 //! built against.
 
+use serde::Serialize;
+
+/// The versions a run records in its `summary.json`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Versions {
+    /// vi's own version.
+    pub vi: &'static str,
+    /// The tch crate.
+    pub tch: &'static str,
+    /// The libtorch vi was built against.
+    pub libtorch: &'static str,
+}
+
+/// This build's versions.
+pub const VERSIONS: Versions = Versions {
+    vi: env!("CARGO_PKG_VERSION"),
+    tch: TCH_VERSION,
+    libtorch: env!("VI_LIBTORCH_VERSION"),
+};
+
 /// The tch version pinned in the workspace manifest.
 pub const TCH_VERSION: &str = "0.26.0";
 

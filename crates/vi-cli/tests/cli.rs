@@ -1,7 +1,12 @@
 //! The `vi` binary end to end: each experiment with small settings into a
 //! temporary folder, its files checked; bad flags and unwritable output
 //! folders refused with the right exit code and no debris; reruns replace
-//! the folder as a whole.
+//! the folder as a whole. The VAE subcommands, which read MNIST from the
+//! workspace's `data/`, have a module each.
+
+mod cli {
+    mod vae_mlp;
+}
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -135,6 +140,8 @@ fn help_lists_the_experiments() {
         "linreg",
         "exponential-posterior",
         "exponential",
+        "vae-mlp",
+        "mlp-vae",
         "info",
     ] {
         assert!(help.contains(name), "`{name}` missing from:\n{help}");

@@ -1,0 +1,197 @@
+//! The figures every VAE tutorial draws, from a trained model: the ELBO
+//! per epoch, test digits above their reconstructions, samples from the
+//! prior, the decoded latent grid (2-dimensional latents) and the test set
+//! in latent space.
+//!
+//! Each random figure seeds libtorch's generator from the run's seed and a
+//! stream of its own, so the figures do not depend on each other's order
+//! and the same seed draws them again.
+
+use anyhow::{Context, Result};
+use tch::{Device, Kind, Tensor};
+use vi_data::{BatchOptions, IMAGE_COLS, IMAGE_ROWS, ImageDataset, PixelRange};
+use vi_models::{History, TrainConfig, Trainer, Vae, derived_seed};
+use vi_plot::{Chart, Color, ImageGrid, Line, Scatter};
+
+use crate::tensor_values::values;
+
+/// Streams of [`derived_seed`] for the figures: above any epoch number
+/// (streams `1, 2, …`) and the log-likelihood estimate (stream 0).
+const FIGURE_STREAMS: u64 = 1 << 32;
+
+/// Tutorial 3's ELBO plot: train and test ELBO (the negated losses)
+/// against the epoch.
+pub fn elbo_chart(history: &History, title: &str) -> Chart {
+    let records = history.records();
+    let epochs: Vec<f64> = records.iter().map(|r| r.epoch as f64).collect();
+    let train: Vec<f64> = records.iter().map(|r| -r.train_neg_elbo).collect();
+    let test: Vec<f64> = records
+        .iter()
+        .map(|r| r.test_neg_elbo.map_or(f64::NAN, |loss| -loss))
+        .collect();
+    // Markers too, so that a run of one or two epochs still shows its points.
+    Chart::new()
+        .title(title)
+        .x_label("epoch")
+        .y_label("ELBO (nats per image)")
+        .series(
+            Line::new(epochs.clone(), train.clone())
+                .color(Color::BLUE)
+                .label("Train"),
+        )
+        .series(Scatter::new(epochs.clone(), train).color(Color::BLUE))
+        .series(
+            Line::new(epochs.clone(), test.clone())
+                .color(Color::ORANGE)
+                .label("Test"),
+        )
+        .series(Scatter::new(epochs, test).color(Color::ORANGE))
+}
+
+/// The figures of one trained model.
+#[derive(Debug)]
+pub struct VaeFigures<'a, M: Vae> {
+    model: &'a M,
+    config: &'a TrainConfig,
+    test: &'a ImageDataset,
+}
+
+impl<'a, M: Vae> VaeFigures<'a, M> {
+    /// Figures of `trainer`'s model, with test images from `test`
+    /// binarized and scaled as in training.
+    pub fn new(trainer: &'a Trainer<M>, test: &'a ImageDataset) -> Self {
+        Self {
+            model: trainer.model(),
+            config: trainer.config(),
+            test,
+        }
+    }
+
+    /// The first `count` test images, binarized as in training, above
+    /// their reconstructions (the mean of `p(x|z)` at one `z ~ q(z|x)`).
+    ///
+    /// # Errors
+    /// The model's errors.
+    pub fn reconstructions(&self, count: usize) -> Result<ImageGrid> {
+        self.seed(0);
+        let count = count.min(self.test.len());
+        let images = self
+            .ordered_batches(count)?
+            .next()
+            .context("the test set is empty")?
+            .images;
+        let reconstructed = self.model.reconstruct(&images)?;
+        let mut pixels = self.display(&images)?;
+        pixels.extend(self.display(&reconstructed)?);
+        Ok(self
+            .grid(pixels)
+            .nrow(count)
+            .row_labels(["Data", "Reconstruction"])
+            .title(format!("{count} test images and their reconstructions")))
+    }
+
+    /// `count` images decoded from prior draws `z ~ N(0, I)`, `nrow` per
+    /// row.
+    ///
+    /// # Errors
+    /// The model's errors.
+    pub fn samples(&self, count: usize, nrow: usize) -> Result<ImageGrid> {
+        self.seed(1);
+        let images = self.model.sample_images(count as i64)?;
+        Ok(self
+            .grid(self.display(&images)?)
+            .nrow(nrow)
+            .title(format!("{count} samples from the prior, z ~ N(0, I)")))
+    }
+
+    /// The decoder's means over a `steps × steps` grid of `z` in
+    /// `[-extent, extent]²`, laid out as tutorial 3's `torch.meshgrid`:
+    /// `z₁` grows down the rows, `z₂` along the columns. `None` unless the
+    /// latent space is 2-dimensional.
+    ///
+    /// # Errors
+    /// The model's errors.
+    pub fn manifold(&self, steps: usize, extent: f64) -> Result<Option<ImageGrid>> {
+        if self.model.latent_dim() != 2 {
+            return Ok(None);
+        }
+        let axis = Tensor::linspace(-extent, extent, steps as i64, (Kind::Float, Device::Cpu));
+        let grids = Tensor::meshgrid_indexing(&[&axis, &axis], "ij");
+        let flat: Vec<Tensor> = grids.iter().map(|grid| grid.flatten(0, -1)).collect();
+        let z = Tensor::stack(&flat, 1).to_device(self.model.device());
+        let images = tch::no_grad(|| self.model.decode(&z))?;
+        Ok(Some(self.grid(self.display(&images)?).nrow(steps).title(
+            format!(
+                "Decoded z on [{}, {}]²: z₁ down the rows, z₂ across",
+                -extent, extent
+            ),
+        )))
+    }
+
+    /// The posterior means of the test images (binarized as in training),
+    /// first two latent dimensions, coloured by digit. `None` for a
+    /// 1-dimensional latent space.
+    ///
+    /// # Errors
+    /// The model's errors.
+    pub fn latent(&self) -> Result<Option<Chart>> {
+        let latent_dim = self.model.latent_dim();
+        if latent_dim < 2 {
+            return Ok(None);
+        }
+        self.seed(2);
+        let (mut z1, mut z2, mut digits) = (Vec::new(), Vec::new(), Vec::new());
+        for batch in self.ordered_batches(1000)? {
+            let (mean, _) = tch::no_grad(|| self.model.encode(&batch.images))?;
+            z1.extend(values(&mean.select(1, 0))?);
+            z2.extend(values(&mean.select(1, 1))?);
+            digits.extend(values(&batch.labels)?.into_iter().map(|d| d as usize));
+        }
+        let dims = if latent_dim == 2 {
+            String::new()
+        } else {
+            format!(", dimensions 1 and 2 of {latent_dim}")
+        };
+        Ok(Some(
+            Chart::new()
+                .title(format!(
+                    "Posterior means of {} test images{dims}",
+                    digits.len()
+                ))
+                .x_label("z₁")
+                .y_label("z₂")
+                .series(Scatter::new(z1, z2).classes(digits).radius(1.5)),
+        ))
+    }
+
+    /// The test set in order, `batch_size` at a time, binarized and scaled
+    /// as in training, on the model's device.
+    fn ordered_batches(&self, batch_size: usize) -> Result<vi_data::Batches> {
+        let options = BatchOptions {
+            batch_size,
+            shuffle: false,
+            drop_last: false,
+            ..self.config.batch_options(self.model.device())
+        };
+        Ok(self.test.batches(&options)?)
+    }
+
+    /// Pixel intensities in `[0, 1]` for display, row-major.
+    fn display(&self, images: &Tensor) -> Result<Vec<f32>> {
+        let images = match self.config.pixel_range {
+            PixelRange::ZeroToOne => images.shallow_clone(),
+            PixelRange::MinusOneToOne => (images + 1.0) / 2.0,
+        };
+        Ok(values(&images)?.into_iter().map(|v| v as f32).collect())
+    }
+
+    fn grid(&self, pixels: Vec<f32>) -> ImageGrid {
+        ImageGrid::new(pixels, IMAGE_ROWS, IMAGE_COLS)
+    }
+
+    /// Seeds libtorch's generator for figure `index`.
+    fn seed(&self, index: u64) {
+        let seed = derived_seed(self.config.seed, FIGURE_STREAMS + index);
+        tch::manual_seed(i64::from_ne_bytes(seed.to_ne_bytes()));
+    }
+}

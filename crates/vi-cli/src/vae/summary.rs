@@ -1,0 +1,190 @@
+//! What every VAE run records: `history.csv`, the shared part of
+//! `summary.json` (settings, device, threads, final losses, the
+//! log-likelihood estimate, timings, versions), and the lines on stdout.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use vi_data::Collection;
+use vi_models::{History, TrainConfig, Vae};
+
+use super::args::TrainingPlan;
+use super::data::Splits;
+use super::device::Compute;
+use super::training::{LogLikelihood, Run};
+use crate::output::Staging;
+use crate::versions::{VERSIONS, Versions};
+
+/// The columns of `history.csv`: the numbers tutorial 3 plots. Timings go
+/// to `summary.json`, so that the same seed gives the same file.
+const HISTORY_HEADER: [&str; 3] = ["epoch", "train_neg_elbo", "test_neg_elbo"];
+
+/// The part of `summary.json` shared by the VAE subcommands (flattened into
+/// each one's summary).
+#[derive(Debug, Serialize)]
+pub struct RunSummary {
+    /// `cpu` or `cuda:<index>`.
+    pub device: String,
+    /// libtorch's intra-op threads during the run.
+    pub threads: i32,
+    /// The data the run used.
+    pub data: DataSummary,
+    /// Epochs, batches, optimizer and seed of the run (those of the
+    /// checkpoint when resumed).
+    pub training: TrainConfig,
+    /// The checkpoint file, rewritten after every epoch.
+    pub checkpoint: PathBuf,
+    /// Epochs the checkpoint held when the run was resumed; 0 for a fresh
+    /// run.
+    pub resumed_from_epoch: usize,
+    /// The last epoch's training negative ELBO, nats per image.
+    pub final_train_neg_elbo: f64,
+    /// The last epoch's test negative ELBO, nats per image.
+    pub final_test_neg_elbo: Option<f64>,
+    /// The importance-sampled test log-likelihood, or `null` when skipped.
+    pub log_likelihood: Option<LogLikelihood>,
+    /// Where the time went.
+    pub timing: Timing,
+    /// vi, tch and libtorch.
+    pub versions: Versions,
+}
+
+/// The data set and how much of it was used.
+#[derive(Debug, Serialize)]
+pub struct DataSummary {
+    /// `mnist` or `fashion-mnist`.
+    pub collection: &'static str,
+    /// The folder it was read from.
+    pub data_dir: PathBuf,
+    /// Training images used.
+    pub train_images: usize,
+    /// Test images used.
+    pub test_images: usize,
+}
+
+/// Timings of a run.
+#[derive(Debug, Serialize)]
+pub struct Timing {
+    /// From the start of the subcommand to the summary.
+    pub wall_seconds: f64,
+    /// Mean training seconds per epoch (the test pass excluded).
+    pub seconds_per_epoch: f64,
+    /// Mean seconds of the per-epoch test pass.
+    pub test_seconds_per_epoch: f64,
+    /// Each epoch's seconds.
+    pub epochs: Vec<EpochTiming>,
+}
+
+/// One epoch's seconds.
+#[derive(Debug, Serialize)]
+pub struct EpochTiming {
+    /// The epoch, counted from 1.
+    pub epoch: usize,
+    /// Seconds of its training loop.
+    pub train_seconds: f64,
+    /// Seconds of its test pass.
+    pub test_seconds: f64,
+}
+
+impl RunSummary {
+    /// The summary of a finished run that started at `started`.
+    ///
+    /// # Errors
+    /// If no epoch completed.
+    pub fn new<M: Vae>(
+        run: &Run<M>,
+        plan: &TrainingPlan,
+        compute: &Compute,
+        (splits, collection): (&Splits, Collection),
+        log_likelihood: Option<LogLikelihood>,
+        started: Instant,
+    ) -> Result<Self> {
+        let history = run.trainer.history();
+        let last = history.last().context("no epoch completed")?;
+        let records = history.records();
+        let mean = |seconds: fn(&vi_models::EpochRecord) -> f64| {
+            records.iter().map(seconds).sum::<f64>() / records.len() as f64
+        };
+        Ok(Self {
+            device: compute.device_name(),
+            threads: compute.threads,
+            data: DataSummary {
+                collection: collection.name(),
+                data_dir: plan.data_dir.clone(),
+                train_images: splits.train.len(),
+                test_images: splits.test.len(),
+            },
+            training: run.trainer.config().clone(),
+            checkpoint: plan.checkpoint.clone(),
+            resumed_from_epoch: run.resumed_from_epoch.unwrap_or(0),
+            final_train_neg_elbo: last.train_neg_elbo,
+            final_test_neg_elbo: last.test_neg_elbo,
+            log_likelihood,
+            timing: Timing {
+                wall_seconds: started.elapsed().as_secs_f64(),
+                seconds_per_epoch: mean(|r| r.train_seconds),
+                test_seconds_per_epoch: mean(|r| r.test_seconds),
+                epochs: records
+                    .iter()
+                    .map(|r| EpochTiming {
+                        epoch: r.epoch,
+                        train_seconds: r.train_seconds,
+                        test_seconds: r.test_seconds,
+                    })
+                    .collect(),
+            },
+            versions: VERSIONS,
+        })
+    }
+
+    /// The human summary on stdout, after a first line naming the run.
+    pub fn report(&self, title: &str) {
+        println!("{title}");
+        let resumed = match self.resumed_from_epoch {
+            0 => String::new(),
+            epoch => format!(", resumed after epoch {epoch}"),
+        };
+        let threads = match self.threads {
+            1 => "1 thread".to_owned(),
+            threads => format!("{threads} threads"),
+        };
+        println!(
+            "  {} epochs on {} images ({} with {threads}{resumed}): {:.2} s per epoch",
+            self.timing.epochs.len(),
+            self.data.train_images,
+            self.device,
+            self.timing.seconds_per_epoch
+        );
+        let test = self
+            .final_test_neg_elbo
+            .map_or_else(|| "-".to_owned(), |loss| format!("{loss:.4}"));
+        println!(
+            "  final −ELBO: train {:.4}, test {test} nats",
+            self.final_train_neg_elbo
+        );
+        if let Some(estimate) = &self.log_likelihood {
+            println!(
+                "  test log p(x) ≈ {:.4} nats (IWAE, k = {}, {:.1} s)",
+                estimate.test_log_likelihood, estimate.num_samples, estimate.seconds
+            );
+        }
+        println!("  checkpoint: {}", self.checkpoint.display());
+    }
+}
+
+/// Writes `history.csv`: epoch, train and test negative ELBO.
+///
+/// # Errors
+/// If the file cannot be written.
+pub fn write_history(staging: &mut Staging, history: &History) -> Result<()> {
+    let rows = history.records().iter().map(|record| {
+        vec![
+            record.epoch as f64,
+            record.train_neg_elbo,
+            record.test_neg_elbo.unwrap_or(f64::NAN),
+        ]
+    });
+    staging.write_csv("history.csv", &HISTORY_HEADER, rows)
+}

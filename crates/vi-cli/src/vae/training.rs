@@ -1,0 +1,221 @@
+//! A VAE run's training: a fresh trainer or one resumed from the
+//! checkpoint (refusing a checkpoint of another model or settings), the
+//! epochs with progress and a checkpoint after each, and the final
+//! importance-sampled log-likelihood.
+
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use tch::Device;
+use vi_data::ImageDataset;
+use vi_models::{Checkpoint, Error as ModelError, ImportanceSampling, TrainConfig, Trainer, Vae};
+
+use super::args::{GivenFlags, OptimizerChoice, TrainingPlan};
+use super::data::Splits;
+use super::progress::Progress;
+
+/// A trainer, fresh or resumed.
+#[derive(Debug)]
+pub struct Run<M: Vae> {
+    /// The trainer; its history holds every completed epoch, those of the
+    /// checkpoint included.
+    pub trainer: Trainer<M>,
+    /// Epochs the checkpoint held when the run was resumed.
+    pub resumed_from_epoch: Option<usize>,
+}
+
+impl<M: Vae> Run<M> {
+    /// A fresh run of the plan's configuration, or with `--resume` the
+    /// run stored in the plan's checkpoint.
+    ///
+    /// `requested` is the model configuration the subcommand's flags ask
+    /// for (`None` when no model flag was given); a fresh run builds
+    /// `requested` or else `default`, a resumed one checks that the
+    /// checkpoint holds `requested`.
+    ///
+    /// # Errors
+    /// Invalid model settings; with `--resume`, a missing or corrupt
+    /// checkpoint, one of another architecture or configuration, a flag
+    /// that contradicts its settings, or `--epochs` below its epoch.
+    pub fn start(
+        plan: &TrainingPlan,
+        requested: Option<&M::Config>,
+        default: &M::Config,
+        device: Device,
+    ) -> Result<Self> {
+        if !plan.resume {
+            let model = requested.unwrap_or(default);
+            let trainer = Trainer::<M>::new(model, plan.config.clone(), device)
+                .context("invalid settings")?;
+            return Ok(Self {
+                trainer,
+                resumed_from_epoch: None,
+            });
+        }
+        let path = &plan.checkpoint;
+        let context = || {
+            format!(
+                "cannot resume from {} (run without --resume to start afresh)",
+                path.display()
+            )
+        };
+        let checkpoint = Checkpoint::load(path).with_context(context)?;
+        match requested {
+            Some(model) => checkpoint.expect_model_config(model),
+            None => checkpoint.model_config::<M::Config>().map(|_| ()),
+        }
+        .with_context(context)?;
+        check_flags(&plan.given, checkpoint.train_config()).with_context(context)?;
+        let mut trainer = Trainer::<M>::resume(&checkpoint, device).with_context(context)?;
+        let epochs = plan
+            .given
+            .epochs
+            .unwrap_or(checkpoint.train_config().epochs);
+        if epochs < checkpoint.epoch() {
+            bail!(
+                "{}: it holds {} epochs, more than --epochs {epochs}",
+                context(),
+                checkpoint.epoch()
+            );
+        }
+        trainer.set_epochs(epochs);
+        Ok(Self {
+            trainer,
+            resumed_from_epoch: Some(checkpoint.epoch()),
+        })
+    }
+
+    /// Trains the remaining epochs on `splits`, reporting progress on
+    /// stderr and writing `checkpoint` after every epoch.
+    ///
+    /// # Errors
+    /// Too few images for one batch; a non-finite loss (naming the epoch
+    /// and batch, and what the checkpoint still holds); I/O errors.
+    pub fn fit(&mut self, splits: &Splits, checkpoint: &Path) -> Result<()> {
+        let config = self.trainer.config();
+        splits.check_batches(config.batch_size, config.drop_last)?;
+        if let Some(parent) = checkpoint.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).with_context(|| {
+                format!(
+                    "cannot create {}, the folder of the checkpoint",
+                    parent.display()
+                )
+            })?;
+        }
+        let mut progress = Progress::new();
+        let outcome = self
+            .trainer
+            .fit(
+                &splits.train,
+                Some(&splits.test),
+                &mut progress,
+                Some(checkpoint),
+            )
+            .map(|_| ());
+        drop(progress);
+        outcome.map_err(|error| {
+            let context = match &error {
+                ModelError::NonFiniteLoss { epoch: 1, .. } => {
+                    "training diverged in its first epoch, before this run wrote a checkpoint"
+                        .to_owned()
+                }
+                ModelError::NonFiniteLoss { epoch, .. } => format!(
+                    "training diverged in epoch {epoch}; {} still holds epochs 1 to {}",
+                    checkpoint.display(),
+                    epoch - 1
+                ),
+                _ => "training failed".to_owned(),
+            };
+            anyhow::Error::new(error).context(context)
+        })
+    }
+}
+
+/// The importance-sampled test log-likelihood of a trained model.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LogLikelihood {
+    /// Importance samples `K` per image.
+    pub num_samples: i64,
+    /// Samples decoded at once.
+    pub chunk_size: i64,
+    /// Mean `log p̂(x)` over the test images, in nats.
+    pub test_log_likelihood: f64,
+    /// Wall-clock seconds of the estimate.
+    pub seconds: f64,
+}
+
+impl LogLikelihood {
+    /// Estimates it over every image of `test` (Burda et al. 2015), seeded
+    /// from the run's seed; `None` if `sampling` is.
+    ///
+    /// # Errors
+    /// The model's errors.
+    pub fn estimate<M: Vae>(
+        trainer: &Trainer<M>,
+        test: &ImageDataset,
+        sampling: Option<ImportanceSampling>,
+    ) -> Result<Option<Self>> {
+        let Some(sampling) = sampling else {
+            return Ok(None);
+        };
+        eprintln!(
+            "estimating the test log-likelihood: {} images × {} importance samples",
+            test.len(),
+            sampling.num_samples
+        );
+        let start = Instant::now();
+        let mean = trainer
+            .log_likelihood(test, &sampling)
+            .context("cannot estimate the test log-likelihood")?;
+        Ok(Some(Self {
+            num_samples: sampling.num_samples,
+            chunk_size: sampling.chunk_size,
+            test_log_likelihood: mean,
+            seconds: start.elapsed().as_secs_f64(),
+        }))
+    }
+}
+
+/// Refuses training flags that contradict a checkpoint's settings: a
+/// resumed run continues with the settings it was started with.
+fn check_flags(given: &GivenFlags, stored: &TrainConfig) -> Result<()> {
+    let mut conflicts = Vec::new();
+    let mut differs = |flag: &str, given: Option<String>, stored: String| {
+        if let Some(given) = given.filter(|given| *given != stored) {
+            conflicts.push(format!("{flag} {given} (the checkpoint's is {stored})"));
+        }
+    };
+    differs(
+        "--seed",
+        given.seed.map(|seed| seed.to_string()),
+        stored.seed.to_string(),
+    );
+    differs(
+        "--batch-size",
+        given.batch_size.map(|size| size.to_string()),
+        stored.batch_size.to_string(),
+    );
+    differs(
+        "--optimizer",
+        given.optimizer.map(|choice| choice.name().to_owned()),
+        OptimizerChoice::of(&stored.optimizer).name().to_owned(),
+    );
+    differs(
+        "--lr",
+        given.lr.map(|lr| lr.to_string()),
+        stored.optimizer.learning_rate().to_string(),
+    );
+    if conflicts.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "a resumed run keeps the settings it was started with, but {} {} given; \
+             leave such flags out",
+            conflicts.join(" and "),
+            if conflicts.len() == 1 { "was" } else { "were" }
+        )
+    }
+}

@@ -16,7 +16,7 @@ pub enum Binarization {
     /// `torch.bernoulli(data)` on each batch, as the MLP-VAE tutorial does
     /// ("dynamically binarize data"; Salakhutdinov and Murray, 2008). Drawn
     /// from libtorch's global generator, on the CPU, before the move to the
-    /// device.
+    /// device, as `uniform < p` (see [`dynamic_binarization`]).
     Dynamic,
     /// A fixed threshold: 1 where the pixel is `> 0.5`, else 0, as the
     /// TensorFlow CVAE tutorial's `np.where(images > .5, 1.0, 0.0)`.
@@ -167,7 +167,7 @@ impl Batches {
     fn transform(&self, images: Tensor) -> Tensor {
         let images = match self.options.binarization {
             Binarization::None => images,
-            Binarization::Dynamic => images.bernoulli(),
+            Binarization::Dynamic => dynamic_binarization(&images),
             Binarization::Static => images.gt(0.5).to_kind(Kind::Float),
         };
         self.options.pixel_range.normalize(&images)
@@ -199,3 +199,21 @@ impl Iterator for Batches {
 }
 
 impl ExactSizeIterator for Batches {}
+
+/// `torch.bernoulli(p)` for pixel probabilities `p`, computed as
+/// `uniform_like(p) < p`.
+///
+/// On the CPU both draw one uniform float per element from libtorch's
+/// generator, in the same order, and compare it with `p` (PyTorch's
+/// `bernoulli_distribution` is `uniform < p`), so the two give identical
+/// pixels and leave the generator in the same state — a test checks it. The
+/// comparison form is about three times faster: the uniform draw is one
+/// tight loop, where the Bernoulli kernel iterates over input and output
+/// element by element. On CUDA the draws differ from `bernoulli`'s but have
+/// the same distribution.
+pub fn dynamic_binarization(probabilities: &Tensor) -> Tensor {
+    probabilities
+        .rand_like()
+        .lt_tensor(probabilities)
+        .to_kind(probabilities.kind())
+}

@@ -261,3 +261,33 @@ fn rejects_an_absent_device() {
         "{error:?}"
     );
 }
+
+/// `dynamic_binarization` is `torch.bernoulli` on the CPU: the same pixels
+/// from the same seed, and the generator left in the same state, for
+/// probabilities that include 0, 1 and values a single uniform draw can
+/// only just separate.
+#[rstest]
+#[case(1)]
+#[case(2)]
+fn dynamic_binarization_draws_what_bernoulli_draws(#[case] threads: i32) {
+    tch::set_num_threads(threads);
+    tch::manual_seed(11);
+    let mut probabilities = Tensor::rand([300, 784], (Kind::Float, Device::Cpu));
+    let _ = probabilities.get(0).fill_(0.0);
+    let _ = probabilities.get(1).fill_(1.0);
+    let _ = probabilities.get(2).fill_(0.5);
+    let _ = probabilities.get(3).fill_(f64::from(1.0f32 - f32::EPSILON));
+
+    tch::manual_seed(5);
+    let expected = probabilities.bernoulli();
+    let expected_next = Tensor::rand([4], (Kind::Float, Device::Cpu));
+    tch::manual_seed(5);
+    let binarized = vi_data::dynamic_binarization(&probabilities);
+    let next = Tensor::rand([4], (Kind::Float, Device::Cpu));
+
+    assert_eq!(binarized.kind(), Kind::Float);
+    assert!(binarized.equal(&expected), "pixels differ from torch.bernoulli");
+    assert!(next.equal(&expected_next), "the generator moved differently");
+    assert_eq!(binarized.get(0).sum(Kind::Float).double_value(&[]), 0.0);
+    assert_eq!(binarized.get(1).sum(Kind::Float).double_value(&[]), 784.0);
+}

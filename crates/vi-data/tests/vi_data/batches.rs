@@ -272,7 +272,7 @@ fn rejects_an_absent_device() {
 fn dynamic_binarization_draws_what_bernoulli_draws(#[case] threads: i32) {
     tch::set_num_threads(threads);
     tch::manual_seed(11);
-    let mut probabilities = Tensor::rand([300, 784], (Kind::Float, Device::Cpu));
+    let probabilities = Tensor::rand([300, 784], (Kind::Float, Device::Cpu));
     let _ = probabilities.get(0).fill_(0.0);
     let _ = probabilities.get(1).fill_(1.0);
     let _ = probabilities.get(2).fill_(0.5);

@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use vi_data::Collection;
-use vi_models::{Architecture, Cvae, CvaeConfig, Vae};
+use vi_models::{Architecture, Cvae, CvaeConfig, OptimizerConfig, Vae};
 
 use crate::args;
 use crate::output::{SUMMARY_FILE, Staging};
@@ -99,7 +99,24 @@ impl Args {
     /// Turns the flags into the run's settings, or says which combination
     /// is invalid (a usage error).
     pub fn plan(self) -> Result<Plan, String> {
-        let training = self.training.plan(&DEFAULTS, &self.out)?;
+        let mut training = self.training.plan(&DEFAULTS, &self.out)?;
+        // Adam with Keras's ε = 1e-7 (the tutorial's), at whatever --lr says.
+        if let (
+            OptimizerConfig::Adam { learning_rate, .. },
+            OptimizerConfig::Adam {
+                beta1, beta2, eps, ..
+            },
+        ) = (
+            training.config.optimizer,
+            Cvae::tutorial_train_config().optimizer,
+        ) {
+            training.config.optimizer = OptimizerConfig::Adam {
+                learning_rate,
+                beta1,
+                beta2,
+                eps,
+            };
+        }
         let model = (self.latent_dim.is_some() || self.estimator.is_some()).then(|| {
             let default = CvaeConfig::default();
             CvaeConfig {

@@ -40,7 +40,7 @@ impl PrincipalComponents {
             );
         }
         let points = points.to_kind(Kind::Double);
-        let centred = &points - points.mean_dim(0, true, Kind::Double);
+        let centred = &points - points.mean_dim([0i64].as_slice(), true, Kind::Double);
         // The covariance's eigenvectors, eigenvalues ascending: the last two
         // are the principal directions.
         let covariance = centred.transpose(0, 1).matmul(&centred) / (count - 1) as f64;

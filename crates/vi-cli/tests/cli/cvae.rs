@@ -37,6 +37,7 @@ fn tiny_run_writes_every_file() {
     assert_eq!(summary["model"]["estimator"], "monte_carlo");
     assert_eq!(summary["training"]["batch_size"], 32);
     assert_eq!(summary["training"]["optimizer"]["kind"], "adam");
+    assert_eq!(summary["training"]["optimizer"]["eps"], 1e-7);
     assert_eq!(summary["log_likelihood"]["num_samples"], 5);
     assert_eq!(summary["log_likelihood"]["num_images"], 16);
     assert!(summary["final_test_neg_elbo"].as_f64() > Some(0.0));

@@ -3,7 +3,7 @@
 //! and thread selection ([`Compute`]), the data splits ([`Splits`]), fresh
 //! or resumed training with progress and per-epoch checkpoints ([`Run`]),
 //! the log-likelihood estimate ([`LogLikelihood`]), the tutorials' figures
-//! ([`VaeFigures`], with [`PrincipalComponents`] for latent spaces of more
+//! ([`VaeFigures`], with principal components for latent spaces of more
 //! than two dimensions) and the shared part of `summary.json` ([`RunSummary`],
 //! [`write_history`]).
 //!
@@ -34,6 +34,5 @@ pub use args::{
 pub use data::Splits;
 pub use device::Compute;
 pub use figures::{VaeFigures, elbo_chart};
-pub use pca::PrincipalComponents;
 pub use summary::{RunSummary, write_history};
 pub use training::{LogLikelihood, Run};

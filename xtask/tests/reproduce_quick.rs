@@ -35,6 +35,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "sgd_theta.csv",
         ],
     ),
+    ("vae-conv", &["overfit.png", "elbo.png", "history.csv"]),
     (
         "vae-mlp",
         &[
@@ -42,6 +43,17 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "reconstructions.png",
             "samples.png",
             "manifold.png",
+            "latent.png",
+            "history.csv",
+        ],
+    ),
+    (
+        "cvae",
+        &[
+            "elbo.png",
+            "reconstructions.png",
+            "samples.png",
+            "samples_8x8.png",
             "latent.png",
             "history.csv",
         ],

@@ -19,7 +19,9 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use commands::{bench_matmul, exponential_posterior, info, linear_regression, vae_mlp};
+use commands::{
+    bench_matmul, cvae, exponential_posterior, info, linear_regression, vae_conv, vae_mlp,
+};
 
 /// Variational inference on libtorch: the tutorials' experiments, reproduced.
 ///
@@ -51,6 +53,18 @@ enum Command {
     #[command(name = vae_mlp::COMMAND, visible_alias = "mlp-vae")]
     VaeMlp(vae_mlp::Args),
 
+    /// Tutorial 2, second half: the convolutional VAE fitted to one
+    /// training image repeated 25,600 times — the L1 norm of its posterior
+    /// mean and its average σ per epoch, and the image's reconstruction.
+    #[command(name = vae_conv::COMMAND, visible_alias = "conv-vae")]
+    VaeConv(vae_conv::Args),
+
+    /// Tutorial 4: TensorFlow's convolutional VAE on statically binarized
+    /// MNIST — ELBO curves, reconstructions, samples, the latent space and an
+    /// importance-sampled log-likelihood.
+    #[command(name = cvae::COMMAND)]
+    Cvae(cvae::Args),
+
     /// Show the versions and the compute devices libtorch sees.
     Info(info::Args),
 
@@ -63,9 +77,21 @@ enum Command {
 /// The command line: the derived definition, with each VAE subcommand's
 /// tutorial defaults written into its help.
 fn cli() -> clap::Command {
-    Cli::command().mut_subcommand(vae_mlp::COMMAND, |sub| {
-        vae::document_defaults(sub, &vae_mlp::DEFAULTS)
-    })
+    Cli::command()
+        .mut_subcommand(vae_mlp::COMMAND, |sub| {
+            vae::document_defaults(sub, &vae_mlp::DEFAULTS)
+        })
+        .mut_subcommand(vae_conv::COMMAND, |sub| {
+            vae::document_defaults(sub, &vae_conv::DEFAULTS).mut_arg("iwae_samples", |arg| {
+                arg.default_value(vae_conv::IWAE_SAMPLES)
+                    .help(vae_conv::IWAE_HELP)
+            })
+        })
+        .mut_subcommand(cvae::COMMAND, |sub| {
+            vae::document_defaults(sub, &cvae::DEFAULTS).mut_arg("iwae_samples", |arg| {
+                arg.default_value(cvae::IWAE_SAMPLES).help(cvae::IWAE_HELP)
+            })
+        })
 }
 
 fn main() -> ExitCode {
@@ -88,6 +114,18 @@ fn main() -> ExitCode {
                 .plan()
                 .unwrap_or_else(|message| usage_error(vae_mlp::COMMAND, &message));
             vae_mlp::run(&plan)
+        }
+        Command::VaeConv(args) => {
+            let plan = args
+                .plan()
+                .unwrap_or_else(|message| usage_error(vae_conv::COMMAND, &message));
+            vae_conv::run(&plan)
+        }
+        Command::Cvae(args) => {
+            let plan = args
+                .plan()
+                .unwrap_or_else(|message| usage_error(cvae::COMMAND, &message));
+            cvae::run(&plan)
         }
         Command::Info(args) => info::run(&args),
         Command::BenchMatmul(args) => bench_matmul::run(&args),
@@ -145,6 +183,29 @@ mod tests {
             "[default: 100]",
             "[default: sgd]",
             "5e-3 with sgd",
+        ] {
+            assert!(
+                help.contains(expected),
+                "{expected:?} missing from:\n{help}"
+            );
+        }
+    }
+
+    #[test]
+    fn cvae_help_shows_its_own_defaults() {
+        let mut command = cli();
+        let help = command
+            .find_subcommand_mut("cvae")
+            .expect("cvae is a subcommand")
+            .render_help()
+            .to_string();
+        for expected in [
+            "[default: 10]",
+            "[default: 32]",
+            "[default: adam]",
+            "1e-4 with adam",
+            "[default: 100]",
+            "about 4 hours",
         ] {
             assert!(
                 help.contains(expected),

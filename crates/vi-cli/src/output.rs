@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
-use vi_plot::{Chart, ImageGrid};
+use vi_plot::{Chart, Figure, ImageGrid};
 
 /// The file every experiment writes, and whose `command` field marks a
 /// folder as vi's to replace.
@@ -114,6 +114,14 @@ impl Staging {
     pub fn save_chart(&mut self, name: &str, chart: &Chart) -> Result<()> {
         let path = self.file(name);
         chart
+            .save_png(&path)
+            .with_context(|| format!("cannot draw {}", self.target.join(name).display()))
+    }
+
+    /// Renders `figure` (several panels) into a PNG file.
+    pub fn save_figure(&mut self, name: &str, figure: &Figure) -> Result<()> {
+        let path = self.file(name);
+        figure
             .save_png(&path)
             .with_context(|| format!("cannot draw {}", self.target.join(name).display()))
     }

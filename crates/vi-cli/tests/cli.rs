@@ -5,6 +5,8 @@
 //! workspace's `data/`, have a module each.
 
 mod cli {
+    mod cvae;
+    mod vae_conv;
     mod vae_mlp;
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use vi_data::{Binarization, PixelRange};
-use vi_models::{ImportanceSampling, OptimizerConfig, TrainConfig};
+use vi_models::{ElboEstimator, ImportanceSampling, OptimizerConfig, TrainConfig};
 
 use crate::args;
 
@@ -49,6 +49,26 @@ impl OptimizerChoice {
         match self {
             Self::Sgd => "sgd",
             Self::Adam => "adam",
+        }
+    }
+}
+
+/// The single-sample ELBO estimate a model trains on (`--estimator`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EstimatorChoice {
+    /// `log p(x|z) + log p(z) − log q(z|x)` at one draw: the tutorials'
+    /// own loss (tutorial 2's `elbo`, tutorial 4's `compute_loss`).
+    MonteCarlo,
+    /// `log p(x|z) − KL(q(z|x) ‖ p(z))` with the KL in closed form: the same
+    /// expectation with less variance.
+    AnalyticKl,
+}
+
+impl From<EstimatorChoice> for ElboEstimator {
+    fn from(choice: EstimatorChoice) -> Self {
+        match choice {
+            EstimatorChoice::MonteCarlo => Self::MonteCarlo,
+            EstimatorChoice::AnalyticKl => Self::AnalyticKl,
         }
     }
 }

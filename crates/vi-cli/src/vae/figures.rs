@@ -1,7 +1,8 @@
 //! The figures every VAE tutorial draws, from a trained model: the ELBO
 //! per epoch, test digits above their reconstructions, samples from the
 //! prior, the decoded latent grid (2-dimensional latents) and the test set
-//! in latent space.
+//! in latent space (on its first two principal components beyond two
+//! dimensions).
 //!
 //! Each random figure seeds libtorch's generator from the run's seed and a
 //! stream of its own, so the figures do not depend on each other's order
@@ -13,6 +14,7 @@ use vi_data::{BatchOptions, IMAGE_COLS, IMAGE_ROWS, ImageDataset, PixelRange};
 use vi_models::{History, TrainConfig, Trainer, Vae, derived_seed};
 use vi_plot::{Chart, Color, ImageGrid, Line, Scatter};
 
+use super::pca::PrincipalComponents;
 use crate::tensor_values::values;
 
 /// Streams of [`derived_seed`] for the figures: above any epoch number
@@ -129,7 +131,9 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
     }
 
     /// The posterior means of the test images (binarized as in training),
-    /// first two latent dimensions, coloured by digit. `None` for a
+    /// coloured by digit: the two latent dimensions themselves when there
+    /// are two, else their projection on the first two principal components
+    /// (axes labelled with the variance each explains). `None` for a
     /// 1-dimensional latent space.
     ///
     /// # Errors
@@ -140,28 +144,46 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
             return Ok(None);
         }
         self.seed(2);
-        let (mut z1, mut z2, mut digits) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut means, mut digits) = (Vec::new(), Vec::new());
         for batch in self.ordered_batches(1000)? {
             let (mean, _) = tch::no_grad(|| self.model.encode(&batch.images))?;
-            z1.extend(values(&mean.select(1, 0))?);
-            z2.extend(values(&mean.select(1, 1))?);
+            means.push(mean.to_device(Device::Cpu));
             digits.extend(values(&batch.labels)?.into_iter().map(|d| d as usize));
         }
-        let dims = if latent_dim == 2 {
-            String::new()
-        } else {
-            format!(", dimensions 1 and 2 of {latent_dim}")
-        };
-        Ok(Some(
+        let means = Tensor::cat(&means, 0);
+        let title = format!("Posterior means of {} test images", digits.len());
+        let chart = if latent_dim == 2 {
             Chart::new()
-                .title(format!(
-                    "Posterior means of {} test images{dims}",
-                    digits.len()
-                ))
+                .title(title)
                 .x_label("z₁")
                 .y_label("z₂")
-                .series(Scatter::new(z1, z2).classes(digits).radius(1.5)),
-        ))
+                .series(
+                    Scatter::new(values(&means.select(1, 0))?, values(&means.select(1, 1))?)
+                        .classes(digits)
+                        .radius(1.5),
+                )
+        } else {
+            let pca = PrincipalComponents::fit(&means)?;
+            let percent = |share: f64| format!("{:.1}", 100.0 * share);
+            Chart::new()
+                .title(format!(
+                    "{title}, first two principal components of {latent_dim}"
+                ))
+                .x_label(format!(
+                    "PC 1 ({}% of the variance)",
+                    percent(pca.explained[0])
+                ))
+                .y_label(format!(
+                    "PC 2 ({}% of the variance)",
+                    percent(pca.explained[1])
+                ))
+                .series(
+                    Scatter::new(pca.first, pca.second)
+                        .classes(digits)
+                        .radius(1.5),
+                )
+        };
+        Ok(Some(chart))
     }
 
     /// The test set in order, `batch_size` at a time, binarized and scaled

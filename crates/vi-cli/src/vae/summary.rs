@@ -41,9 +41,12 @@ pub struct RunSummary {
     pub resumed_from_epoch: usize,
     /// The last epoch's training negative ELBO, nats per image.
     pub final_train_neg_elbo: f64,
-    /// The last epoch's test negative ELBO, nats per image.
+    /// The last epoch's test negative ELBO, nats per image; left out when
+    /// the run has no test pass (`vi vae-conv` on one image).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_test_neg_elbo: Option<f64>,
-    /// The importance-sampled test log-likelihood, or `null` when skipped.
+    /// The importance-sampled test log-likelihood; left out when skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_likelihood: Option<LogLikelihood>,
     /// Where the time went.
     pub timing: Timing,
@@ -166,8 +169,11 @@ impl RunSummary {
         );
         if let Some(estimate) = &self.log_likelihood {
             println!(
-                "  test log p(x) ≈ {:.4} nats (IWAE, k = {}, {:.1} s)",
-                estimate.test_log_likelihood, estimate.num_samples, estimate.seconds
+                "  test log p(x) ≈ {:.4} nats (IWAE, k = {}, {} images, {:.1} s)",
+                estimate.test_log_likelihood,
+                estimate.num_samples,
+                estimate.num_images,
+                estimate.seconds
             );
         }
         println!("  checkpoint: {}", self.checkpoint.display());

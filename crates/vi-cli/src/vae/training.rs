@@ -97,14 +97,7 @@ impl<M: Vae> Run<M> {
     pub fn fit(&mut self, splits: &Splits, checkpoint: &Path) -> Result<()> {
         let config = self.trainer.config();
         splits.check_batches(config.batch_size, config.drop_last)?;
-        if let Some(parent) = checkpoint.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).with_context(|| {
-                format!(
-                    "cannot create {}, the folder of the checkpoint",
-                    parent.display()
-                )
-            })?;
-        }
+        create_parent(checkpoint)?;
         let mut progress = Progress::new();
         let outcome = self
             .trainer
@@ -116,27 +109,75 @@ impl<M: Vae> Run<M> {
             )
             .map(|_| ());
         drop(progress);
-        outcome.map_err(|error| {
-            let context = match &error {
-                ModelError::NonFiniteLoss { epoch: 1, .. } => {
-                    "training diverged in its first epoch, before this run wrote a checkpoint"
-                        .to_owned()
-                }
-                ModelError::NonFiniteLoss { epoch, .. } => format!(
-                    "training diverged in epoch {epoch}; {} still holds epochs 1 to {}",
-                    checkpoint.display(),
-                    epoch - 1
-                ),
-                _ => "training failed".to_owned(),
-            };
-            anyhow::Error::new(error).context(context)
-        })
+        outcome.map_err(|error| training_failed(error, checkpoint))
     }
+
+    /// Trains the remaining epochs on `train` (with a test pass on `test`
+    /// if given) one at a time, as [`fit`](Self::fit) does, calling
+    /// `after_epoch` with the trainer after each epoch and before its
+    /// checkpoint is written: for what a subcommand records per epoch
+    /// besides the losses (`after_epoch` then saves it beside the
+    /// checkpoint).
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit); `after_epoch`'s errors.
+    pub fn fit_each_epoch(
+        &mut self,
+        train: &ImageDataset,
+        test: Option<&ImageDataset>,
+        checkpoint: &Path,
+        mut after_epoch: impl FnMut(&Trainer<M>) -> Result<()>,
+    ) -> Result<()> {
+        create_parent(checkpoint)?;
+        let mut progress = Progress::new();
+        while self.trainer.history().len() < self.trainer.config().epochs {
+            self.trainer
+                .train_epoch(train, test, &mut progress)
+                .map_err(|error| training_failed(error, checkpoint))?;
+            after_epoch(&self.trainer)?;
+            self.trainer
+                .save_checkpoint(checkpoint)
+                .map_err(|error| training_failed(error, checkpoint))?;
+        }
+        Ok(())
+    }
+}
+
+/// Creates the checkpoint's folder.
+fn create_parent(checkpoint: &Path) -> Result<()> {
+    if let Some(parent) = checkpoint.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).with_context(|| {
+            format!(
+                "cannot create {}, the folder of the checkpoint",
+                parent.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// A trainer's error, with what the checkpoint still holds after a
+/// divergence.
+fn training_failed(error: ModelError, checkpoint: &Path) -> anyhow::Error {
+    let context = match &error {
+        ModelError::NonFiniteLoss { epoch: 1, .. } => {
+            "training diverged in its first epoch, before this run wrote a checkpoint".to_owned()
+        }
+        ModelError::NonFiniteLoss { epoch, .. } => format!(
+            "training diverged in epoch {epoch}; {} still holds epochs 1 to {}",
+            checkpoint.display(),
+            epoch - 1
+        ),
+        _ => "training failed".to_owned(),
+    };
+    anyhow::Error::new(error).context(context)
 }
 
 /// The importance-sampled test log-likelihood of a trained model.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct LogLikelihood {
+    /// Test images averaged over (the first ones of the test set).
+    pub num_images: usize,
     /// Importance samples `K` per image.
     pub num_samples: i64,
     /// Samples decoded at once.
@@ -171,6 +212,7 @@ impl LogLikelihood {
             .log_likelihood(test, &sampling)
             .context("cannot estimate the test log-likelihood")?;
         Ok(Some(Self {
+            num_images: test.len(),
             num_samples: sampling.num_samples,
             chunk_size: sampling.chunk_size,
             test_log_likelihood: mean,

@@ -23,7 +23,7 @@ const TINY: &[(&str, &str)] = &[
 ];
 
 /// The workspace's data folder.
-fn data_dir() -> String {
+pub(crate) fn data_dir() -> String {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data");
     dir.to_str().expect("UTF-8 path").to_owned()
 }
@@ -31,10 +31,21 @@ fn data_dir() -> String {
 /// `vi vae-mlp` with `extra` flags and [`TINY`]'s settings for the others,
 /// reading MNIST from the workspace, writing into `out`.
 fn tiny(extra: &[&str], out: &Path) -> Output {
+    tiny_run("vae-mlp", TINY, extra, out)
+}
+
+/// `vi <command>` with `extra` flags and `settings` for the others, reading
+/// MNIST from the workspace, writing into `out`.
+pub(crate) fn tiny_run(
+    command: &str,
+    settings: &[(&str, &str)],
+    extra: &[&str],
+    out: &Path,
+) -> Output {
     let data = data_dir();
-    let mut args = vec!["vae-mlp"];
+    let mut args = vec![command];
     args.extend(extra);
-    for &(flag, value) in TINY.iter().chain([&("--data-dir", data.as_str())]) {
+    for &(flag, value) in settings.iter().chain([&("--data-dir", data.as_str())]) {
         if !extra.contains(&flag) {
             args.extend([flag, value]);
         }
@@ -43,13 +54,13 @@ fn tiny(extra: &[&str], out: &Path) -> Output {
 }
 
 /// The checkpoint beside `out` (`<out>.checkpoint.safetensors`).
-fn checkpoint_of(out: &Path) -> PathBuf {
+pub(crate) fn checkpoint_of(out: &Path) -> PathBuf {
     let name = out.file_name().expect("a folder name").to_string_lossy();
     out.with_file_name(format!("{name}.checkpoint.safetensors"))
 }
 
 #[track_caller]
-fn assert_fails(output: &Output, code: i32, expected: &[&str]) {
+pub(crate) fn assert_fails(output: &Output, code: i32, expected: &[&str]) {
     let message = stderr(output);
     assert_eq!(output.status.code(), Some(code), "{message}");
     for part in expected {
@@ -243,7 +254,7 @@ fn resume_refuses_what_does_not_fit() {
 }
 
 /// `bytes`, a checkpoint, with its `architecture` entry set to `name`.
-fn relabelled(bytes: &[u8], name: &str) -> Vec<u8> {
+pub(crate) fn relabelled(bytes: &[u8], name: &str) -> Vec<u8> {
     let tensors = SafeTensors::deserialize(bytes).expect("a checkpoint");
     let (_, header) = SafeTensors::read_metadata(bytes).expect("a checkpoint");
     let mut metadata: HashMap<String, String> =

@@ -51,9 +51,7 @@ pub use split::Split;
 pub use split_files::{IdxSplit, read_images_file, read_labels_file, read_split};
 
 #[cfg(feature = "tensor")]
-pub use batches::{
-    Batch, BatchOptions, Batches, Binarization, PixelRange, dynamic_binarization,
-};
+pub use batches::{Batch, BatchOptions, Batches, Binarization, PixelRange, dynamic_binarization};
 #[cfg(feature = "tensor")]
 pub use dataset::ImageDataset;
 #[cfg(feature = "tensor")]

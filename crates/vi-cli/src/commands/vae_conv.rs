@@ -256,10 +256,7 @@ pub fn run(plan: &Plan) -> Result<()> {
         ],
         rows,
     )?;
-    let elbo = elbo_chart(
-        history,
-        "Convolutional VAE (Gaussian decoder): ELBO per epoch",
-    );
+    let elbo = elbo_chart(history, "ELBO per epoch");
     staging.save_chart("elbo.png", &elbo)?;
     staging.save_figure(
         "overfit.png",

@@ -32,7 +32,7 @@ pub fn elbo_chart(history: &History, title: &str) -> Chart {
         .map(|r| r.test_neg_elbo.map_or(f64::NAN, |loss| -loss))
         .collect();
     // Markers too, so that a run of one or two epochs still shows its points.
-    Chart::new()
+    let chart = Chart::new()
         .title(title)
         .x_label("epoch")
         .y_label("ELBO (nats per image)")
@@ -41,7 +41,13 @@ pub fn elbo_chart(history: &History, title: &str) -> Chart {
                 .color(Color::BLUE)
                 .label("Train"),
         )
-        .series(Scatter::new(epochs.clone(), train).color(Color::BLUE))
+        .series(Scatter::new(epochs.clone(), train).color(Color::BLUE));
+    // Runs without a test set (tutorial 2's one-image fit) get no empty
+    // "Test" entry.
+    if test.iter().all(|loss| loss.is_nan()) {
+        return chart;
+    }
+    chart
         .series(
             Line::new(epochs.clone(), test.clone())
                 .color(Color::ORANGE)

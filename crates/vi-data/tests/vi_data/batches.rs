@@ -286,8 +286,14 @@ fn dynamic_binarization_draws_what_bernoulli_draws(#[case] threads: i32) {
     let next = Tensor::rand([4], (Kind::Float, Device::Cpu));
 
     assert_eq!(binarized.kind(), Kind::Float);
-    assert!(binarized.equal(&expected), "pixels differ from torch.bernoulli");
-    assert!(next.equal(&expected_next), "the generator moved differently");
+    assert!(
+        binarized.equal(&expected),
+        "pixels differ from torch.bernoulli"
+    );
+    assert!(
+        next.equal(&expected_next),
+        "the generator moved differently"
+    );
     assert_eq!(binarized.get(0).sum(Kind::Float).double_value(&[]), 0.0);
     assert_eq!(binarized.get(1).sum(Kind::Float).double_value(&[]), 784.0);
 }

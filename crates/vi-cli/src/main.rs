@@ -205,7 +205,7 @@ mod tests {
             "[default: adam]",
             "1e-4 with adam",
             "[default: 100]",
-            "about 4 hours",
+            "about 100 times as long",
         ] {
             assert!(
                 help.contains(expected),

@@ -43,6 +43,10 @@ pub struct Args {
     /// CPU) [default: each command's own, auto].
     #[arg(long, value_parser = ["cpu", "cuda", "auto"])]
     pub device: Option<String>,
+    /// Run this `vi` binary instead of building one (for example the one a
+    /// test build just made).
+    #[arg(long, value_name = "PATH")]
+    pub vi: Option<PathBuf>,
 }
 
 pub fn run(root: &Path, args: &Args) -> Result<()> {
@@ -54,7 +58,14 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     };
     let threads = args.threads.map_or_else(cpus, usize::from);
     args.setup.prepare(root, data::Which::Mnist)?;
-    let vi = build_vi(root, !args.quick)?;
+    let vi = match &args.vi {
+        Some(vi) if vi.is_file() => crate::absolute(vi.clone()),
+        Some(vi) => bail!(
+            "--vi {}: no such file; build it with `cargo build -p vi-cli` or leave out --vi",
+            vi.display()
+        ),
+        None => build_vi(root, !args.quick)?,
+    };
     let info = vi_info(&vi)?;
     let versions = Versions {
         vi: string_at(&info, "/vi"),

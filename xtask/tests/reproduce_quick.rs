@@ -6,7 +6,7 @@
 //! from `VI_DATA_MIRROR`.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -89,15 +89,48 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The `vi` that a workspace test build (`cargo xtask test`, `cargo nextest
+/// run --workspace`) has just built beside this test, if there is one and
+/// it is newer than every source file of the crates: reusing it spares the
+/// test a second build of vi with other features. Otherwise reproduce
+/// builds vi itself.
+fn prebuilt_vi() -> Option<PathBuf> {
+    let test_binary = std::env::current_exe().ok()?;
+    // <target>/debug/deps/reproduce_quick-<hash> → <target>/debug/vi
+    let vi = test_binary.parent()?.parent()?.join("vi");
+    let built = fs::metadata(&vi).and_then(|m| m.modified()).ok()?;
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates");
+    let newest = newest_modification(&crates)?;
+    (built > newest).then_some(vi)
+}
+
+/// The latest modification time of any file under `dir`.
+fn newest_modification(dir: &Path) -> Option<std::time::SystemTime> {
+    let mut newest = fs::metadata(dir).ok()?.modified().ok()?;
+    for entry in fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let time = if path.is_dir() {
+            newest_modification(&path)?
+        } else {
+            entry.metadata().ok()?.modified().ok()?
+        };
+        newest = newest.max(time);
+    }
+    Some(newest)
+}
+
 #[test]
 fn quick_reproduction_writes_every_result_manifest_and_report() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let results = dir.path().join("results");
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
         .args(["reproduce", "--quick", "--threads", "1", "--results"])
-        .arg(&results)
-        .output()
-        .expect("xtask runs");
+        .arg(&results);
+    if let Some(vi) = prebuilt_vi() {
+        command.arg("--vi").arg(vi);
+    }
+    let output = command.output().expect("xtask runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

@@ -9,15 +9,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
 use vi_data::Collection;
 use vi_models::{Architecture, Cvae, CvaeConfig, OptimizerConfig, Vae};
 
 use crate::args;
-use crate::output::{SUMMARY_FILE, Staging};
+use crate::output::Staging;
 use crate::vae::{
-    Compute, EstimatorChoice, LogLikelihood, OptimizerChoice, Run, RunSummary, Splits,
-    TrainingPlan, TutorialDefaults, VaeArgs, VaeFigures, elbo_chart, write_history,
+    Compute, EstimatorChoice, LogLikelihood, ModelSummary, OptimizerChoice, Run, RunSummary,
+    Splits, TrainingPlan, TutorialDefaults, VaeArgs, VaeFigures, elbo_chart, write_history,
 };
 
 /// The subcommand's name, also written into `summary.json`.
@@ -133,19 +132,6 @@ impl Args {
     }
 }
 
-/// `summary.json`.
-#[derive(Debug, Serialize)]
-struct Summary {
-    command: &'static str,
-    seed: u64,
-    architecture: &'static str,
-    model: CvaeConfig,
-    #[serde(flatten)]
-    run: RunSummary,
-    /// Figures left out, and why.
-    notes: Vec<String>,
-}
-
 /// Trains tutorial 4's CVAE (or continues a checkpoint's run) and writes
 /// its results into `plan.out`.
 pub fn run(plan: &Plan) -> Result<()> {
@@ -193,14 +179,9 @@ pub fn run(plan: &Plan) -> Result<()> {
     )?;
     let latent_dim = run.trainer.model().latent_dim();
     let mut notes = Vec::new();
-    match figures.latent()? {
-        Some(chart) => staging.save_chart("latent.png", &chart)?,
-        None => notes.push(
-            "latent.png left out: it plots two latent dimensions, this model has one".to_owned(),
-        ),
-    }
+    figures.save_latent(&mut staging, &mut notes)?;
 
-    let summary = Summary {
+    ModelSummary {
         command: COMMAND,
         seed: run.trainer.config().seed,
         architecture: CvaeConfig::NAME,
@@ -214,16 +195,9 @@ pub fn run(plan: &Plan) -> Result<()> {
             started,
         )?,
         notes,
-    };
-    staging.write_json(SUMMARY_FILE, &summary)?;
-    let written = staging.commit()?;
-    summary.run.report(&format!(
-        "tutorial 4: convolutional VAE, latent dimension {latent_dim} (seed {})",
-        summary.seed
-    ));
-    for note in &summary.notes {
-        println!("  note: {note}");
     }
-    println!("{written}");
-    Ok(())
+    .finish(
+        staging,
+        &format!("tutorial 4: convolutional VAE, latent dimension {latent_dim}"),
+    )
 }

@@ -7,15 +7,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Result;
-use serde::Serialize;
 use vi_data::{Binarization, Collection, PixelRange};
 use vi_models::{Architecture, MlpVae, MlpVaeConfig, Vae};
 
 use crate::args;
-use crate::output::{SUMMARY_FILE, Staging};
+use crate::output::Staging;
 use crate::vae::{
-    Compute, LogLikelihood, Run, RunSummary, Splits, TrainingPlan, TutorialDefaults, VaeArgs,
-    VaeFigures, elbo_chart, write_history,
+    Compute, LogLikelihood, ModelSummary, Run, RunSummary, Splits, TrainingPlan, TutorialDefaults,
+    VaeArgs, VaeFigures, elbo_chart, write_history,
 };
 
 /// The subcommand's name, also written into `summary.json`.
@@ -82,19 +81,6 @@ impl Args {
     }
 }
 
-/// `summary.json`.
-#[derive(Debug, Serialize)]
-struct Summary {
-    command: &'static str,
-    seed: u64,
-    architecture: &'static str,
-    model: MlpVaeConfig,
-    #[serde(flatten)]
-    run: RunSummary,
-    /// Figures left out, and why.
-    notes: Vec<String>,
-}
-
 /// Trains tutorial 3's VAE (or continues a checkpoint's run) and writes its
 /// results into `plan.out`.
 pub fn run(plan: &Plan) -> Result<()> {
@@ -137,14 +123,9 @@ pub fn run(plan: &Plan) -> Result<()> {
              and this model's latent space has {latent_dim} dimensions"
         )),
     }
-    match figures.latent()? {
-        Some(chart) => staging.save_chart("latent.png", &chart)?,
-        None => notes.push(
-            "latent.png left out: it plots two latent dimensions, this model has one".to_owned(),
-        ),
-    }
+    figures.save_latent(&mut staging, &mut notes)?;
 
-    let summary = Summary {
+    ModelSummary {
         command: COMMAND,
         seed: run.trainer.config().seed,
         architecture: MlpVaeConfig::NAME,
@@ -158,16 +139,9 @@ pub fn run(plan: &Plan) -> Result<()> {
             started,
         )?,
         notes,
-    };
-    staging.write_json(SUMMARY_FILE, &summary)?;
-    let written = staging.commit()?;
-    summary.run.report(&format!(
-        "tutorial 3: MLP VAE, latent dimension {latent_dim} (seed {})",
-        summary.seed
-    ));
-    for note in &summary.notes {
-        println!("  note: {note}");
     }
-    println!("{written}");
-    Ok(())
+    .finish(
+        staging,
+        &format!("tutorial 3: MLP VAE, latent dimension {latent_dim}"),
+    )
 }

@@ -15,6 +15,7 @@ use vi_models::{History, TrainConfig, Trainer, Vae, derived_seed};
 use vi_plot::{Chart, Color, ImageGrid, Line, Scatter};
 
 use super::pca::PrincipalComponents;
+use crate::output::Staging;
 use crate::tensor_values::values;
 
 /// Streams of [`derived_seed`] for the figures: above any epoch number
@@ -139,8 +140,27 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
     /// The posterior means of the test images (binarized as in training),
     /// coloured by digit: the two latent dimensions themselves when there
     /// are two, else their projection on the first two principal components
-    /// (axes labelled with the variance each explains). `None` for a
-    /// 1-dimensional latent space.
+    /// (axes labelled with the variance each explains) — saved as
+    /// `latent.png`, or a note saying why not for a 1-dimensional latent
+    /// space.
+    ///
+    /// # Errors
+    /// The model's errors, or if the file cannot be written.
+    pub fn save_latent(&self, staging: &mut Staging, notes: &mut Vec<String>) -> Result<()> {
+        match self.latent()? {
+            Some(chart) => staging.save_chart("latent.png", &chart),
+            None => {
+                notes.push(
+                    "latent.png left out: it plots two latent dimensions, this model has one"
+                        .to_owned(),
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// The latent scatter (see [`save_latent`](Self::save_latent)), or
+    /// `None` for a 1-dimensional latent space.
     ///
     /// # Errors
     /// The model's errors.

@@ -34,5 +34,5 @@ pub use args::{
 pub use data::Splits;
 pub use device::Compute;
 pub use figures::{VaeFigures, elbo_chart};
-pub use summary::{RunSummary, write_history};
+pub use summary::{ModelSummary, RunSummary, write_history};
 pub use training::{LogLikelihood, Run};

@@ -14,7 +14,7 @@ use super::args::TrainingPlan;
 use super::data::Splits;
 use super::device::Compute;
 use super::training::{LogLikelihood, Run};
-use crate::output::Staging;
+use crate::output::{SUMMARY_FILE, Staging};
 use crate::versions::{VERSIONS, Versions};
 
 /// The columns of `history.csv`: the numbers tutorial 3 plots. Timings go
@@ -177,6 +177,39 @@ impl RunSummary {
             );
         }
         println!("  checkpoint: {}", self.checkpoint.display());
+    }
+}
+
+/// The `summary.json` of a VAE subcommand that adds only its model's
+/// configuration and notes to the shared [`RunSummary`].
+#[derive(Debug, Serialize)]
+pub struct ModelSummary<C: Serialize> {
+    pub command: &'static str,
+    pub seed: u64,
+    pub architecture: &'static str,
+    pub model: C,
+    #[serde(flatten)]
+    pub run: RunSummary,
+    /// Figures left out, and why.
+    pub notes: Vec<String>,
+}
+
+impl<C: Serialize> ModelSummary<C> {
+    /// Writes `summary.json` into `staging`, swaps the output folder in,
+    /// and reports the run on stdout under `title` (to which the seed is
+    /// added).
+    ///
+    /// # Errors
+    /// If the file cannot be written or the folder not swapped in.
+    pub fn finish(self, mut staging: Staging, title: &str) -> Result<()> {
+        staging.write_json(SUMMARY_FILE, &self)?;
+        let written = staging.commit()?;
+        self.run.report(&format!("{title} (seed {})", self.seed));
+        for note in &self.notes {
+            println!("  note: {note}");
+        }
+        println!("{written}");
+        Ok(())
     }
 }
 

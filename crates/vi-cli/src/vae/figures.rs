@@ -192,9 +192,9 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
             let pca = PrincipalComponents::fit(&means)?;
             let percent = |share: f64| format!("{:.1}", 100.0 * share);
             Chart::new()
-                .title(format!(
-                    "{title}, first two principal components of {latent_dim}"
-                ))
+                // Short enough for the chart's width; the axes name the
+                // components.
+                .title(format!("{title} ({latent_dim}-D, PCA)"))
                 .x_label(format!(
                     "PC 1 ({}% of the variance)",
                     percent(pca.explained[0])

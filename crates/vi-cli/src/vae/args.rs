@@ -173,7 +173,7 @@ pub struct VaeArgs {
     pub resume: bool,
 }
 
-/// The shared settings, checked: what [`super::Session`] runs.
+/// The shared settings, checked: what [`super::Run`] trains with.
 #[derive(Debug, Clone)]
 pub struct TrainingPlan {
     /// Folder holding the data sets.

@@ -201,3 +201,27 @@ pub fn run(plan: &Plan) -> Result<()> {
         &format!("tutorial 4: convolutional VAE, latent dimension {latent_dim}"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use vi_models::{Cvae, OptimizerConfig};
+
+    use super::DEFAULTS;
+
+    /// The flags' defaults and the library's preset are two statements of
+    /// the tutorial's settings; they must not drift apart.
+    #[test]
+    fn defaults_agree_with_the_library_preset() {
+        let preset = Cvae::tutorial_train_config();
+        assert_eq!(DEFAULTS.epochs, preset.epochs);
+        assert_eq!(DEFAULTS.batch_size, preset.batch_size);
+        assert_eq!(DEFAULTS.drop_last, preset.drop_last);
+        assert_eq!(DEFAULTS.binarization, preset.binarization);
+        assert_eq!(DEFAULTS.pixel_range, preset.pixel_range);
+        assert!(matches!(preset.optimizer, OptimizerConfig::Adam { .. }));
+        assert_eq!(
+            DEFAULTS.adam_learning_rate,
+            preset.optimizer.learning_rate()
+        );
+    }
+}

@@ -418,3 +418,24 @@ fn overfit_figure(
         .panel(l1)
         .panel(sigma))
 }
+
+#[cfg(test)]
+mod tests {
+    use vi_models::{ConvVae, OptimizerConfig};
+
+    use super::DEFAULTS;
+
+    /// The flags' defaults and the library's preset are two statements of
+    /// the tutorial's settings; they must not drift apart.
+    #[test]
+    fn defaults_agree_with_the_library_preset() {
+        let preset = ConvVae::tutorial_train_config();
+        assert_eq!(DEFAULTS.epochs, preset.epochs);
+        assert_eq!(DEFAULTS.batch_size, preset.batch_size);
+        assert_eq!(DEFAULTS.drop_last, preset.drop_last);
+        assert_eq!(DEFAULTS.binarization, preset.binarization);
+        assert_eq!(DEFAULTS.pixel_range, preset.pixel_range);
+        assert!(matches!(preset.optimizer, OptimizerConfig::Sgd { .. }));
+        assert_eq!(DEFAULTS.sgd_learning_rate, preset.optimizer.learning_rate());
+    }
+}

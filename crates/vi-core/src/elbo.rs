@@ -8,15 +8,17 @@
 //!   example) and event shape `E`; the prior `p(z)` broadcasts to it;
 //! - `z` is drawn as `posterior.rsample([S])`, shape `[S] + B + E`;
 //! - the closure maps `z` to `log p(x|z)` of shape `[S] + B` (the model
-//!   lives with the caller, e.g. a decoder in vi-models);
+//!   lives with the caller, e.g. a decoder in vi-models); an error of the
+//!   caller's own leaves the closure as [`Error::custom`] and comes back out
+//!   intact through [`Error::downcast_custom`];
 //! - the result has shape `B`: callers average, sum or report it.
 
 use tch::{Kind, Tensor};
 
 use crate::distribution::{Distribution, Rsample};
 use crate::error::{Error, Result};
-use crate::kl::KlDivergence;
-use crate::shape::check_positive_count;
+use crate::kl::{BuiltinKl, KlDivergence, KlRule};
+use crate::toolkit::check_positive_count;
 
 /// The analytic-KL ELBO (Kingma & Welling 2014, estimator B, eq. 7;
 /// tutorial 3):
@@ -44,13 +46,65 @@ where
     P: Distribution + ?Sized,
     F: FnOnce(&Tensor) -> Result<Tensor>,
 {
-    const CONTEXT: &str = "analytic_kl_elbo";
-    check_positive_count(CONTEXT, "num_samples", num_samples)?;
+    elbo_with_kl(
+        "analytic_kl_elbo",
+        &BuiltinKl,
+        posterior,
+        prior,
+        num_samples,
+        log_likelihood,
+    )
+}
+
+/// [`analytic_kl_elbo`] with the KL taken from the table `rules`: a table
+/// of your own for a pair vi-core has no formula for (see
+/// [`KlRule`]), or [`MonteCarloKl`](crate::MonteCarloKl) to estimate it.
+///
+/// # Errors
+/// As [`analytic_kl_elbo`], and whatever the table's formula refuses.
+pub fn analytic_kl_elbo_with<R, Q, P, F>(
+    rules: &R,
+    posterior: &Q,
+    prior: &P,
+    num_samples: i64,
+    log_likelihood: F,
+) -> Result<Tensor>
+where
+    R: KlRule<Q, P> + ?Sized,
+    Q: Rsample + ?Sized,
+    P: Distribution + ?Sized,
+    F: FnOnce(&Tensor) -> Result<Tensor>,
+{
+    elbo_with_kl(
+        "analytic_kl_elbo_with",
+        rules,
+        posterior,
+        prior,
+        num_samples,
+        log_likelihood,
+    )
+}
+
+fn elbo_with_kl<R, Q, P, F>(
+    context: &'static str,
+    rules: &R,
+    posterior: &Q,
+    prior: &P,
+    num_samples: i64,
+    log_likelihood: F,
+) -> Result<Tensor>
+where
+    R: KlRule<Q, P> + ?Sized,
+    Q: Rsample + ?Sized,
+    P: Distribution + ?Sized,
+    F: FnOnce(&Tensor) -> Result<Tensor>,
+{
+    check_positive_count(context, "num_samples", num_samples)?;
     let z = posterior.rsample(&[num_samples])?;
-    let log_lik = checked_likelihood(CONTEXT, posterior, num_samples, log_likelihood(&z)?)?;
-    let kl = posterior.kl_divergence(prior)?;
+    let log_lik = checked_likelihood(context, posterior, num_samples, log_likelihood(&z)?)?;
+    let kl = rules.kl_divergence(posterior, prior)?;
     if kl.size() != posterior.batch_shape() {
-        return Err(prior_too_large(CONTEXT, posterior, prior));
+        return Err(prior_too_large(context, posterior, prior));
     }
     Ok(log_lik.mean_dim(0, false, None::<Kind>) - kl)
 }

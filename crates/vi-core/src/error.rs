@@ -122,9 +122,83 @@ pub enum Error {
         found: Vec<i64>,
     },
 
+    /// The family does not have this method, as torch's raises
+    /// `NotImplementedError` (for example the `cdf` of a
+    /// `MultivariateNormal`, or the `mean` of a transformed distribution
+    /// with no closed form).
+    #[error("{family}: `{method}` is not available{}", if reason.is_empty() { String::new() } else { format!(" ({reason})") })]
+    NotImplemented {
+        /// Distribution family or transform.
+        family: &'static str,
+        /// The method asked for, e.g. `"icdf"`.
+        method: &'static str,
+        /// Why, when it helps (e.g. `"no closed form"`), or empty.
+        reason: String,
+    },
+
+    /// A constraint has no bijection onto it from the real numbers (for
+    /// example a discrete support), so `biject_to` cannot map
+    /// unconstrained parameters onto it.
+    #[error("no bijection from the real numbers onto the support {constraint}")]
+    NoBijection {
+        /// The constraint, as displayed.
+        constraint: String,
+    },
+
+    /// An error of the caller's own, carried through vi-core (for example
+    /// out of a log-likelihood closure that runs a model); recover it with
+    /// [`Error::downcast_custom`].
+    #[error(transparent)]
+    Custom(Box<dyn std::error::Error + Send + Sync + 'static>),
+
     /// libtorch refused an operation.
     #[error(transparent)]
     Torch(#[from] TchError),
+}
+
+impl Error {
+    /// Wraps an error of the caller's own so that it can travel through
+    /// vi-core's `Result` — out of an ELBO's log-likelihood closure, say —
+    /// and be recovered intact with [`downcast_custom`](Self::downcast_custom).
+    ///
+    /// ```
+    /// #[derive(Debug, thiserror::Error)]
+    /// #[error("decoder exploded at layer {0}")]
+    /// struct DecoderError(usize);
+    ///
+    /// let error = vi_core::Error::custom(DecoderError(3));
+    /// assert_eq!(error.to_string(), "decoder exploded at layer 3");
+    /// let mine: DecoderError = error.downcast_custom().ok().expect("ours");
+    /// assert_eq!(mine.0, 3);
+    /// ```
+    pub fn custom(error: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
+        Self::Custom(error.into())
+    }
+
+    /// The caller's own error of type `E` if this is a [`Error::Custom`]
+    /// holding one, else `self` back unchanged.
+    ///
+    /// # Errors
+    /// `self` when it is not a custom error of type `E`.
+    pub fn downcast_custom<E: std::error::Error + 'static>(self) -> std::result::Result<E, Self> {
+        match self {
+            Self::Custom(boxed) => match boxed.downcast::<E>() {
+                Ok(mine) => Ok(*mine),
+                Err(other) => Err(Self::Custom(other)),
+            },
+            other => Err(other),
+        }
+    }
+
+    /// [`Error::NotImplemented`] for `family`'s `method`, with a reason
+    /// (empty for none): for a family of your own that lacks a method.
+    pub fn not_implemented(family: &'static str, method: &'static str, reason: &str) -> Self {
+        Self::NotImplemented {
+            family,
+            method,
+            reason: reason.to_owned(),
+        }
+    }
 }
 
 /// `Result` with [`Error`] as the default error type.

@@ -4,9 +4,9 @@
 
 use tch::{Kind, Tensor};
 
-use crate::constraint;
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
+use crate::toolkit;
 
 const CONTEXT: &str = "GridPosterior";
 
@@ -55,7 +55,7 @@ impl GridPosterior {
             });
         }
         let bad = log_joint.isnan().logical_or(&log_joint.isposinf());
-        if constraint::any(&bad) || !constraint::any(&log_joint.isfinite()) {
+        if toolkit::any(&bad) || !toolkit::any(&log_joint.isfinite()) {
             return Err(invalid(
                 "log_joint",
                 "free of NaN and +inf, finite somewhere",

@@ -7,7 +7,7 @@ use tch::Tensor;
 use crate::distribution::{Distribution, Rsample};
 use crate::elbo::log_weights;
 use crate::error::Result;
-use crate::shape::check_positive_count;
+use crate::toolkit::check_positive_count;
 
 /// The k-sample importance-weighted bound (Burda, Grosse & Salakhutdinov
 /// 2015, §3):

@@ -16,15 +16,24 @@
 //! | [`Bernoulli`] | from logits (stable) or probabilities |
 //! | [`Independent`] | batch dims reinterpreted as event dims (diagonal Gaussians) |
 //! | [`MultivariateNormal`] | `N(μ, LLᵀ)` from `scale_tril` |
+//! | [`Distribution`], [`Rsample`], [`Expand`] | the traits every family implements |
+//! | [`Constraint`] | supports and parameter sets (torch's `constraints`) |
+//! | [`Transform`] | differentiable maps with log-Jacobians (torch's `transforms`) |
 //! | [`kl_divergence`], [`KlDivergence`] | closed-form KL per pair; a missing pair does not compile |
+//! | [`KlRule`], [`kl_divergence_with`], [`BuiltinKl`], [`MonteCarloKl`] | tables of KL formulas, open to your own pairs |
 //! | [`monte_carlo_kl`] | `E_p[log p − log q]` for any pair |
 //! | [`GridPosterior`] | numerical 1-D posterior and `KL(q ‖ p_grid)` |
-//! | [`analytic_kl_elbo`], [`monte_carlo_elbo`] | per-example ELBOs (Kingma & Welling 2014) |
+//! | [`analytic_kl_elbo`], [`analytic_kl_elbo_with`], [`monte_carlo_elbo`] | per-example ELBOs (Kingma & Welling 2014) |
 //! | [`iwae_bound`], [`importance_log_likelihood`] | importance-weighted bound and `log p(x)` (Burda et al. 2015) |
+//! | [`toolkit`] | the checks and shape helpers vi-core's families are built from, for a family of your own |
+//! | [`validation`] | switch parameter checks off in trusted hot loops (torch's `validate_args`) |
 //!
 //! Constructors validate their parameters and return [`Error`] (a negative
 //! scale, probabilities outside `[0, 1]`, shapes that do not broadcast), so
-//! a bad parameter is reported where it enters, not as a NaN later.
+//! a bad parameter is reported where it enters, not as a NaN later. The
+//! value checks cost a device synchronisation each; [`validation`] turns
+//! them off where the caller vouches for the parameters. No method panics
+//! on user input: what a family lacks is [`Error::NotImplemented`].
 //! Parameters keep their dtype and device: float32 and float64 both work.
 //! vi-core does no I/O and prints nothing.
 //!
@@ -102,28 +111,27 @@
 
 #![deny(missing_docs)]
 
-mod bernoulli;
 mod constraint;
 mod distribution;
+mod distributions;
 mod elbo;
 mod error;
-mod exponential;
 mod grid;
-mod independent;
 mod iwae;
 mod kl;
-mod multivariate_normal;
-mod normal;
-mod shape;
+pub mod toolkit;
+mod transforms;
+pub mod validation;
 
-pub use bernoulli::Bernoulli;
-pub use distribution::{Distribution, Rsample};
-pub use elbo::{analytic_kl_elbo, monte_carlo_elbo};
+pub use constraint::{Bound, Constraint};
+pub use distribution::{Distribution, Expand, Rsample};
+pub use distributions::{Bernoulli, Exponential, Independent, MultivariateNormal, Normal};
+pub use elbo::{analytic_kl_elbo, analytic_kl_elbo_with, monte_carlo_elbo};
 pub use error::{Error, Result};
-pub use exponential::Exponential;
 pub use grid::GridPosterior;
-pub use independent::Independent;
 pub use iwae::{importance_log_likelihood, iwae_bound};
-pub use kl::{KlDivergence, kl_divergence, monte_carlo_kl};
-pub use multivariate_normal::MultivariateNormal;
-pub use normal::Normal;
+pub use kl::{
+    BuiltinKl, KlDivergence, KlRule, MonteCarloKl, kl_divergence, kl_divergence_with,
+    monte_carlo_kl,
+};
+pub use transforms::Transform;

@@ -19,5 +19,11 @@ mod gradients;
 mod grid;
 #[path = "vi_core/kl.rs"]
 mod kl;
+#[path = "vi_core/kl_tables.rs"]
+mod kl_tables;
+#[path = "vi_core/methods.rs"]
+mod methods;
 #[path = "vi_core/stability.rs"]
 mod stability;
+#[path = "vi_core/toolkit.rs"]
+mod toolkit;

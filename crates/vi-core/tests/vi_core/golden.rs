@@ -188,11 +188,11 @@ fn multivariate_normal_draws_match_pytorch() {
 /// ```python
 /// d = torch.float64
 /// n = Normal(torch.tensor([0.0, 1.5, -2.0], dtype=d), torch.tensor([1.0, 0.3, 4.0], dtype=d))
-/// n.log_prob(torch.tensor([0.5, 1.0, 3.0], dtype=d)); n.entropy()
+/// n.log_prob(torch.tensor([0.5, 1.0, 3.0], dtype=d)); n.entropy().unwrap()
 /// q = Normal(torch.tensor([0.2, -1.0, 0.0], dtype=d), torch.tensor([2.0, 0.7, 1.0], dtype=d))
 /// kl_divergence(n, q)
 /// e = Exponential(torch.tensor([0.5, 1.0, 3.0], dtype=d))
-/// e.log_prob(torch.tensor([0.2, 1.0, 2.5], dtype=d)); e.entropy()
+/// e.log_prob(torch.tensor([0.2, 1.0, 2.5], dtype=d)); e.entropy().unwrap()
 /// kl_divergence(e, Exponential(torch.tensor([1.0, 4.0, 0.2], dtype=d)))
 /// ```
 #[test]
@@ -214,7 +214,7 @@ fn normal_and_exponential_values_match_pytorch() {
         1e-12,
     );
     assert_close(
-        &n.entropy(),
+        &n.entropy().unwrap(),
         &[1.4189385332046727, 0.21496572887873655, 2.805232894324563],
         0.0,
         1e-12,
@@ -240,7 +240,7 @@ fn normal_and_exponential_values_match_pytorch() {
         1e-12,
     );
     assert_close(
-        &e.entropy(),
+        &e.entropy().unwrap(),
         &[1.6931471805599454, 1.0, -0.09861228866810978],
         0.0,
         1e-12,
@@ -257,9 +257,9 @@ fn normal_and_exponential_values_match_pytorch() {
 /// ```python
 /// b = Bernoulli(logits=torch.tensor([-3.0, 0.0, 2.5, 100.0, -100.0], dtype=d))
 /// xb = torch.tensor([1.0, 0.0, 1.0, 0.0, 1.0], dtype=d)
-/// b.log_prob(xb); b.entropy()
+/// b.log_prob(xb); b.entropy().unwrap()
 /// bq = Bernoulli(probs=torch.tensor([0.2, 0.5, 0.01, 0.7, 0.4], dtype=d))
-/// bq.log_prob(xb); bq.entropy()
+/// bq.log_prob(xb); bq.entropy().unwrap()
 /// kl_divergence(Bernoulli(logits=torch.tensor([-3.0, 0.0, 2.5], dtype=d)),
 ///               Bernoulli(probs=torch.tensor([0.2, 0.5, 0.01], dtype=d)))
 /// ```
@@ -282,7 +282,7 @@ fn bernoulli_values_match_pytorch() {
         3.720075976020836e-44,
         0.0,
     ];
-    assert_close(&b.entropy(), &expected, 1e-300, 1e-12);
+    assert_close(&b.entropy().unwrap(), &expected, 1e-300, 1e-12);
     let bq = Bernoulli::from_probs(&f64s(&[0.2, 0.5, 0.01, 0.7, 0.4], &[5])).unwrap();
     let expected = [
         -1.6094379124341003,
@@ -299,7 +299,7 @@ fn bernoulli_values_match_pytorch() {
         0.6108643020548935,
         0.6730116670092564,
     ];
-    assert_close(&bq.entropy(), &expected, 0.0, 1e-12);
+    assert_close(&bq.entropy().unwrap(), &expected, 0.0, 1e-12);
     let p = Bernoulli::from_logits(&f64s(&[-3.0, 0.0, 2.5], &[3])).unwrap();
     let q = Bernoulli::from_probs(&f64s(&[0.2, 0.5, 0.01], &[3])).unwrap();
     assert_close(
@@ -313,7 +313,7 @@ fn bernoulli_values_match_pytorch() {
 /// ```python
 /// L = torch.tensor([[1.0, 0.0, 0.0], [0.5, 2.0, 0.0], [-0.3, 0.8, 0.6]], dtype=d)
 /// m = MultivariateNormal(torch.tensor([1.0, -1.0, 0.5], dtype=d), scale_tril=L)
-/// m.log_prob(torch.tensor([[0.0, 0.0, 0.0], [1.0, 2.0, -1.0]], dtype=d)); m.entropy(); m.variance
+/// m.log_prob(torch.tensor([[0.0, 0.0, 0.0], [1.0, 2.0, -1.0]], dtype=d)); m.entropy().unwrap(); m.variance
 /// L2 = torch.tensor([[2.0, 0.0, 0.0], [-0.4, 1.0, 0.0], [0.1, 0.2, 1.5]], dtype=d)
 /// kl_divergence(m, MultivariateNormal(torch.tensor([0.0, 0.5, -0.5], dtype=d), scale_tril=L2))
 /// ```
@@ -328,8 +328,8 @@ fn multivariate_normal_values_match_pytorch() {
         0.0,
         1e-12,
     );
-    assert_close(&m.entropy(), &[4.439137156407973], 0.0, 1e-12);
-    assert_close(&m.variance(), &[1.0, 4.25, 1.09], 0.0, 1e-12);
+    assert_close(&m.entropy().unwrap(), &[4.439137156407973], 0.0, 1e-12);
+    assert_close(&m.variance().unwrap(), &[1.0, 4.25, 1.09], 0.0, 1e-12);
     let tril2 = f64s(&[2.0, 0.0, 0.0, -0.4, 1.0, 0.0, 0.1, 0.2, 1.5], &[3, 3]);
     let m2 = MultivariateNormal::new(&f64s(&[0.0, 0.5, -0.5], &[3]), &tril2).unwrap();
     assert_close(
@@ -343,7 +343,7 @@ fn multivariate_normal_values_match_pytorch() {
 /// ```python
 /// ind = Independent(Normal(torch.tensor([[0.0, 1.0], [2.0, -1.0]], dtype=d),
 ///                          torch.tensor([[1.0, 2.0], [0.5, 1.5]], dtype=d)), 1)
-/// ind.log_prob(torch.tensor([0.3, -0.7], dtype=d)); ind.entropy()
+/// ind.log_prob(torch.tensor([0.3, -0.7], dtype=d)); ind.entropy().unwrap()
 /// kl_divergence(ind, Independent(Normal(torch.zeros(2, 2, dtype=d), torch.ones(2, 2, dtype=d)), 1))
 /// ```
 #[test]
@@ -362,7 +362,7 @@ fn independent_values_match_pytorch() {
         1e-12,
     );
     assert_close(
-        &ind.entropy(),
+        &ind.entropy().unwrap(),
         &[3.5310242469692907, 2.5501949939575645],
         0.0,
         1e-12,

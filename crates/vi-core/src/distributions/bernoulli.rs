@@ -4,15 +4,15 @@
 
 use tch::{Device, Kind, Reduction, Tensor};
 
-use crate::constraint;
-use crate::distribution::{Distribution, validate_value};
+use crate::constraint::Constraint;
+use crate::distribution::{Distribution, Expand};
 use crate::error::Result;
-use crate::shape::extended_shape;
+use crate::toolkit;
 
 const FAMILY: &str = "Bernoulli";
 
 /// `Bernoulli(p)`, `p = sigmoid(logits)`; batch shape = the parameter's
-/// shape, event shape `[]`.
+/// shape, event shape `[]`, support `{0, 1}`.
 ///
 /// Mass: `log p(x) = x·ℓ − softplus(ℓ) = −BCEWithLogits(ℓ, x)`, computed by
 /// libtorch's binary-cross-entropy-with-logits, which never forms
@@ -36,8 +36,8 @@ impl Bernoulli {
     /// is NaN or infinite; [`Error::Dtype`](crate::Error::Dtype) if `logits`
     /// is not floating point.
     pub fn from_logits(logits: &Tensor) -> Result<Self> {
-        constraint::floating(FAMILY, "logits", logits)?;
-        constraint::finite(FAMILY, "logits", logits)?;
+        toolkit::check_floating(FAMILY, "logits", logits)?;
+        toolkit::check_finite(FAMILY, "logits", logits)?;
         Ok(Self {
             probs: logits.sigmoid(),
             logits: logits.shallow_clone(),
@@ -55,12 +55,10 @@ impl Bernoulli {
     /// probability lies outside `[0, 1]` or is NaN;
     /// [`Error::Dtype`](crate::Error::Dtype) if `probs` is not floating point.
     pub fn from_probs(probs: &Tensor) -> Result<Self> {
-        constraint::floating(FAMILY, "probs", probs)?;
-        constraint::unit_interval(FAMILY, "probs", probs)?;
-        let eps = machine_epsilon(probs.kind());
-        let clamped = probs.clamp(eps, 1.0 - eps);
+        toolkit::check_floating(FAMILY, "probs", probs)?;
+        toolkit::check_unit_interval(FAMILY, "probs", probs)?;
         Ok(Self {
-            logits: clamped.log() - clamped.neg().log1p(),
+            logits: toolkit::probs_to_logits(probs, true),
             probs: probs.shallow_clone(),
             batch_shape: probs.size(),
         })
@@ -74,16 +72,6 @@ impl Bernoulli {
     /// Probability of a one, shape `batch_shape`.
     pub fn probs(&self) -> &Tensor {
         &self.probs
-    }
-}
-
-/// torch's `finfo(dtype).eps`.
-fn machine_epsilon(kind: Kind) -> f64 {
-    match kind {
-        Kind::Half => 9.765_625e-4,
-        Kind::BFloat16 => 7.812_5e-3,
-        Kind::Float => f64::from(f32::EPSILON),
-        _ => f64::EPSILON,
     }
 }
 
@@ -108,9 +96,13 @@ impl Distribution for Bernoulli {
         self.logits.device()
     }
 
+    fn support(&self) -> Constraint {
+        Constraint::Boolean
+    }
+
     /// torch: `torch.bernoulli(probs.expand(shape))` under `no_grad`.
     fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        let shape = extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
+        let shape = toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
         Ok(tch::no_grad(|| {
             self.probs.expand(shape.as_slice(), false).bernoulli()
         }))
@@ -118,7 +110,7 @@ impl Distribution for Bernoulli {
 
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {
         // BCE wants target and input of one dtype; 0/1 values lose nothing.
-        let value = validate_value(self, value)?.to_kind(self.kind());
+        let value = toolkit::validate_value(self, value)?.to_kind(self.kind());
         let broadcast = Tensor::broadcast_tensors(&[&self.logits, &value]);
         let bce = broadcast[0].binary_cross_entropy_with_logits::<Tensor>(
             &broadcast[1],
@@ -130,22 +122,53 @@ impl Distribution for Bernoulli {
     }
 
     /// `H = BCEWithLogits(ℓ, p)`.
-    fn entropy(&self) -> Tensor {
-        self.logits.binary_cross_entropy_with_logits::<Tensor>(
+    fn entropy(&self) -> Result<Tensor> {
+        Ok(self.logits.binary_cross_entropy_with_logits::<Tensor>(
             &self.probs,
             None,
             None,
             Reduction::None,
-        )
+        ))
     }
 
     /// `p`.
-    fn mean(&self) -> Tensor {
-        self.probs.shallow_clone()
+    fn mean(&self) -> Result<Tensor> {
+        Ok(self.probs.shallow_clone())
+    }
+
+    /// 1 where `p > ½`, 0 where `p < ½`, NaN where `p = ½` (no unique mode),
+    /// as torch gives it.
+    fn mode(&self) -> Result<Tensor> {
+        let mode = self.probs.ge(0.5).to_kind(self.kind());
+        Ok(mode.masked_fill(&self.probs.eq(0.5), f64::NAN))
     }
 
     /// `p (1 − p)`.
-    fn variance(&self) -> Tensor {
-        &self.probs * (1.0 - &self.probs)
+    fn variance(&self) -> Result<Tensor> {
+        Ok(&self.probs * (1.0 - &self.probs))
+    }
+
+    /// `[0, 1]` along a new first dimension: shape `[2] + batch_shape` when
+    /// `expand`, else `[2, 1, …, 1]`.
+    fn enumerate_support(&self, expand: bool) -> Result<Tensor> {
+        let ones = vec![1i64; self.batch_shape.len()];
+        let values =
+            Tensor::arange(2, (self.kind(), self.device())).reshape([&[-1i64][..], &ones].concat());
+        Ok(if expand {
+            values.expand([&[-1i64][..], &self.batch_shape].concat(), false)
+        } else {
+            values
+        })
+    }
+}
+
+impl Expand for Bernoulli {
+    fn expand(&self, batch_shape: &[i64]) -> Result<Self> {
+        toolkit::check_expand(FAMILY, &self.batch_shape, batch_shape)?;
+        Ok(Self {
+            logits: self.logits.expand(batch_shape, false),
+            probs: self.probs.expand(batch_shape, false),
+            batch_shape: batch_shape.to_vec(),
+        })
     }
 }

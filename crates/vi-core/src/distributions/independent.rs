@@ -6,9 +6,10 @@
 
 use tch::{Device, Kind, Tensor};
 
-use crate::distribution::{Distribution, Rsample, validate_value};
+use crate::constraint::Constraint;
+use crate::distribution::{Distribution, Expand, Rsample};
 use crate::error::{Error, Result};
-use crate::shape::sum_rightmost;
+use crate::toolkit::{self, sum_rightmost};
 
 const FAMILY: &str = "Independent";
 
@@ -91,37 +92,76 @@ impl<D: Distribution> Distribution for Independent<D> {
         self.base.device()
     }
 
+    /// The base's support over the reinterpreted dimensions too.
+    fn support(&self) -> Constraint {
+        self.base
+            .support()
+            .independent(self.reinterpreted_batch_ndims)
+    }
+
     fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         self.base.sample(sample_shape)
     }
 
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {
-        let value = validate_value(self, value)?;
+        let value = toolkit::validate_value(self, value)?;
         Ok(sum_rightmost(
             &self.base.log_prob(&value)?,
             self.reinterpreted_batch_ndims,
         ))
     }
 
-    fn entropy(&self) -> Tensor {
-        sum_rightmost(&self.base.entropy(), self.reinterpreted_batch_ndims)
+    fn entropy(&self) -> Result<Tensor> {
+        Ok(sum_rightmost(
+            &self.base.entropy()?,
+            self.reinterpreted_batch_ndims,
+        ))
     }
 
-    fn mean(&self) -> Tensor {
+    fn mean(&self) -> Result<Tensor> {
         self.base.mean()
     }
 
-    fn variance(&self) -> Tensor {
+    fn mode(&self) -> Result<Tensor> {
+        self.base.mode()
+    }
+
+    fn variance(&self) -> Result<Tensor> {
         self.base.variance()
     }
 
-    fn stddev(&self) -> Tensor {
+    fn stddev(&self) -> Result<Tensor> {
         self.base.stddev()
+    }
+
+    /// The base's support when no dimension is reinterpreted; otherwise
+    /// not available (the product support grows exponentially), as in torch.
+    fn enumerate_support(&self, expand: bool) -> Result<Tensor> {
+        if self.reinterpreted_batch_ndims > 0 {
+            return Err(Error::not_implemented(
+                FAMILY,
+                "enumerate_support",
+                "the support of reinterpreted dimensions is a Cartesian product",
+            ));
+        }
+        self.base.enumerate_support(expand)
     }
 }
 
 impl<D: Rsample> Rsample for Independent<D> {
     fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         self.base.rsample(sample_shape)
+    }
+}
+
+impl<D: Expand> Expand for Independent<D> {
+    /// Expands the base to `batch_shape` followed by the reinterpreted
+    /// dimensions.
+    fn expand(&self, batch_shape: &[i64]) -> Result<Self> {
+        toolkit::check_expand(FAMILY, &self.batch_shape, batch_shape)?;
+        let base_batch = self.base.batch_shape();
+        let reinterpreted = &base_batch[base_batch.len() - self.reinterpreted_batch_ndims..];
+        let base = self.base.expand(&[batch_shape, reinterpreted].concat())?;
+        Self::new(base, self.reinterpreted_batch_ndims)
     }
 }

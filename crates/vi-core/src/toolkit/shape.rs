@@ -1,13 +1,12 @@
-//! Shape arithmetic shared by the distributions: broadcasting, the torch
-//! `sample_shape + batch_shape + event_shape` convention, and summing the
-//! rightmost dimensions.
+//! Shape arithmetic: broadcasting, the torch `sample_shape + batch_shape +
+//! event_shape` convention, and summing the rightmost dimensions.
 
 use tch::Tensor;
 
 use crate::error::{Error, Result};
 
 /// The shape two shapes broadcast to (NumPy/torch rules), or `None`.
-pub(crate) fn broadcast_shapes(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
+pub fn broadcast_shapes(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
     let len = a.len().max(b.len());
     let mut out = vec![1; len];
     for (i, slot) in out.iter_mut().enumerate() {
@@ -24,8 +23,11 @@ pub(crate) fn broadcast_shapes(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
     Some(out)
 }
 
-/// Broadcasts two named parameter shapes or says which ones clash.
-pub(crate) fn broadcast_pair(
+/// Broadcasts two named shapes or says which ones clash.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] naming both.
+pub fn broadcast_pair(
     context: &'static str,
     (left, left_shape): (&'static str, &[i64]),
     (right, right_shape): (&'static str, &[i64]),
@@ -40,8 +42,11 @@ pub(crate) fn broadcast_pair(
 }
 
 /// `sample_shape + batch_shape + event_shape`, after checking that no sample
-/// dimension is negative.
-pub(crate) fn extended_shape(
+/// dimension is negative: the shape of `sample(sample_shape)`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming `family` for a negative dimension.
+pub fn extended_shape(
     family: &'static str,
     sample_shape: &[i64],
     batch_shape: &[i64],
@@ -58,8 +63,10 @@ pub(crate) fn extended_shape(
     Ok([sample_shape, batch_shape, event_shape].concat())
 }
 
-/// Sums the `count` rightmost dimensions of `value` (torch's `_sum_rightmost`).
-pub(crate) fn sum_rightmost(value: &Tensor, count: usize) -> Tensor {
+/// Sums the `count` rightmost dimensions of `value` (torch's
+/// `_sum_rightmost`): how a `log_prob` over event dimensions is formed from
+/// elementwise terms. `count` must not exceed `value.dim()`.
+pub fn sum_rightmost(value: &Tensor, count: usize) -> Tensor {
     if count == 0 {
         return value.shallow_clone();
     }
@@ -68,11 +75,10 @@ pub(crate) fn sum_rightmost(value: &Tensor, count: usize) -> Tensor {
 }
 
 /// Checks that a count argument such as `num_samples` is at least one.
-pub(crate) fn check_positive_count(
-    context: &'static str,
-    name: &'static str,
-    value: i64,
-) -> Result<()> {
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming `context` and `name`.
+pub fn check_positive_count(context: &'static str, name: &'static str, value: i64) -> Result<()> {
     if value < 1 {
         return Err(Error::InvalidArgument {
             context,
@@ -82,6 +88,24 @@ pub(crate) fn check_positive_count(
         });
     }
     Ok(())
+}
+
+/// Checks that a batch shape `current` expands to `target` (broadcasts to
+/// exactly `target`), as an [`Expand`](crate::Expand) implementation must.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] naming `family`.
+pub fn check_expand(family: &'static str, current: &[i64], target: &[i64]) -> Result<()> {
+    match broadcast_shapes(current, target) {
+        Some(shape) if shape == target => Ok(()),
+        _ => Err(Error::ShapeMismatch {
+            context: family,
+            left: "batch_shape",
+            left_shape: current.to_vec(),
+            right: "expanded batch_shape",
+            right_shape: target.to_vec(),
+        }),
+    }
 }
 
 #[cfg(test)]

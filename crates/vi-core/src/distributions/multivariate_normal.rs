@@ -6,17 +6,18 @@ use std::f64::consts::PI;
 
 use tch::{Device, Kind, Tensor};
 
-use crate::constraint;
-use crate::distribution::{Distribution, Rsample, validate_value};
+use crate::constraint::Constraint;
+use crate::distribution::{Distribution, Expand, Rsample};
 use crate::error::{Error, Result};
-use crate::shape::{broadcast_pair, extended_shape};
+use crate::toolkit::{self, broadcast_pair};
 
 const FAMILY: &str = "MultivariateNormal";
 
 /// `N(μ, Σ)` with `Σ = L Lᵀ`, `L` lower triangular with a positive diagonal.
 ///
 /// `loc` has shape `[.., n]` and `scale_tril` `[.., n, n]`; their leading
-/// dimensions broadcast to the batch shape, the event shape is `[n]`.
+/// dimensions broadcast to the batch shape, the event shape is `[n]`, the
+/// support the real vectors.
 ///
 /// Density: `log p(x) = −½ (n log 2π + ‖L⁻¹(x − μ)‖²) − Σᵢ log Lᵢᵢ`.
 #[derive(Debug)]
@@ -36,10 +37,11 @@ impl MultivariateNormal {
     /// not `[.., n, n]` with the `n` of `loc`, or the batch dimensions do
     /// not broadcast; [`Error::InvalidParameter`] if `scale_tril` has a
     /// non-zero entry above the diagonal or a diagonal entry that is not
-    /// positive and finite, or `loc` is not finite.
+    /// positive and finite, or `loc` is not finite (value checks run while
+    /// [`validation`](crate::validation) is on).
     pub fn new(loc: &Tensor, scale_tril: &Tensor) -> Result<Self> {
-        constraint::floating(FAMILY, "loc", loc)?;
-        constraint::same_place(FAMILY, "scale_tril", scale_tril, (loc.kind(), loc.device()))?;
+        toolkit::check_floating(FAMILY, "loc", loc)?;
+        toolkit::check_floating(FAMILY, "scale_tril", scale_tril)?;
         let loc_shape = loc.size();
         let tril_shape = scale_tril.size();
         let mismatch = || Error::ShapeMismatch {
@@ -57,18 +59,21 @@ impl MultivariateNormal {
             return Err(mismatch());
         }
         let batch_shape = broadcast_pair(FAMILY, ("loc", loc_batch), ("scale_tril", tril_batch))?;
-        constraint::finite(FAMILY, "loc", loc)?;
-        let upper = scale_tril.triu(1);
-        if constraint::any(&upper.ne(0.0)) {
-            return Err(Error::InvalidParameter {
-                family: FAMILY,
-                parameter: "scale_tril",
-                constraint: "lower triangular",
-                found: "non-zero entries above the diagonal".to_string(),
-            });
+        toolkit::check_same_place(FAMILY, "scale_tril", scale_tril, (loc.kind(), loc.device()))?;
+        toolkit::check_finite(FAMILY, "loc", loc)?;
+        if crate::validation::enabled() {
+            let upper = scale_tril.triu(1);
+            if toolkit::any(&upper.ne(0.0)) {
+                return Err(Error::InvalidParameter {
+                    family: FAMILY,
+                    parameter: "scale_tril",
+                    constraint: "lower triangular",
+                    found: "non-zero entries above the diagonal".to_string(),
+                });
+            }
         }
         let diagonal = scale_tril.diagonal(0, -2, -1);
-        constraint::positive(FAMILY, "scale_tril diagonal", &diagonal)?;
+        toolkit::check_positive(FAMILY, "scale_tril diagonal", &diagonal)?;
         let event_shape = vec![n];
         Ok(Self {
             loc: loc.expand([batch_shape.as_slice(), &event_shape].concat(), false),
@@ -84,9 +89,9 @@ impl MultivariateNormal {
     /// As [`MultivariateNormal::new`], and [`Error::InvalidParameter`] if a
     /// covariance matrix is not positive definite.
     pub fn from_covariance_matrix(loc: &Tensor, covariance_matrix: &Tensor) -> Result<Self> {
-        constraint::floating(FAMILY, "covariance_matrix", covariance_matrix)?;
+        toolkit::check_floating(FAMILY, "covariance_matrix", covariance_matrix)?;
         let (scale_tril, info) = covariance_matrix.f_linalg_cholesky_ex(false, false)?;
-        if constraint::any(&info.ne(0)) {
+        if toolkit::any(&info.ne(0)) {
             return Err(Error::InvalidParameter {
                 family: FAMILY,
                 parameter: "covariance_matrix",
@@ -122,11 +127,6 @@ impl MultivariateNormal {
         [self.batch_shape.as_slice(), &[self.dim(), self.dim()]].concat()
     }
 
-    /// `L` expanded to `batch_shape + [n, n]` (a view).
-    pub(crate) fn scale_tril_expanded(&self) -> Tensor {
-        self.scale_tril.expand(self.matrix_shape(), false)
-    }
-
     /// `½ log det Σ = Σᵢ log Lᵢᵢ`, shape: `scale_tril`'s batch shape.
     pub(crate) fn half_log_det(&self) -> Tensor {
         self.scale_tril
@@ -136,30 +136,55 @@ impl MultivariateNormal {
     }
 }
 
-/// `‖L⁻¹ d‖²` for `scale_tril` `L` of shape `b + [n, n]` and `diff` of shape
-/// `s + b + [n]` (any leading `s`), by one triangular solve with the
-/// leading dimensions folded into right-hand-side columns. Shape `s + b`.
+/// `‖L⁻¹ d‖²` (torch's `_batch_mahalanobis`) for `scale_tril` `L` of shape
+/// `b + [n, n]` and `diff` of shape `x + [n]`, where `x` broadcasts with `b`
+/// and is at least as long (every size of `b` is 1 or the aligned size of
+/// `x`). Shape `x`.
+///
+/// One triangular solve for all of it: the dimensions of `x` that `L`
+/// broadcasts over are folded into right-hand-side columns, so `L` is never
+/// copied per sample.
 pub(crate) fn mahalanobis_squared(scale_tril: &Tensor, diff: &Tensor) -> Tensor {
     let matrix = scale_tril.size();
-    let batch = &matrix[..matrix.len() - 2];
+    let l_batch = &matrix[..matrix.len() - 2];
     let n = matrix[matrix.len() - 1];
     let shape = diff.size();
-    let leading = &shape[..shape.len() - batch.len() - 1];
-    let columns: i64 = leading.iter().product();
-    let nb = batch.len() as i64;
-    // [s, b.., n] -> [b.., n, s]
-    let to_columns: Vec<i64> = (1..=nb + 1).chain([0]).collect();
-    let rhs = diff
-        .reshape([&[columns], batch, &[n]].concat())
-        .permute(to_columns.as_slice());
-    let solved = scale_tril.linalg_solve_triangular(&rhs, false, true, false);
-    // [b.., s] -> [s, b..]
-    let to_rows: Vec<i64> = [nb].into_iter().chain(0..nb).collect();
-    solved
+    let x_batch = &shape[..shape.len() - 1];
+    let outer = x_batch.len() - l_batch.len();
+    // x = outer + [(s_x / s_L) · s_L for each aligned dimension]; split each
+    // aligned dimension into (s_x / s_L, s_L) and move the s_L parts last.
+    let mut split_shape: Vec<i64> = x_batch[..outer].to_vec();
+    for (&s_l, &s_x) in l_batch.iter().zip(&x_batch[outer..]) {
+        split_shape.extend([s_x / s_l, s_l]);
+    }
+    split_shape.push(n);
+    let nl = l_batch.len();
+    let new_dims = outer + 2 * nl;
+    let permutation: Vec<i64> = (0..outer)
+        .chain((outer..new_dims).step_by(2))
+        .chain((outer + 1..new_dims).step_by(2))
+        .chain([new_dims])
+        .map(|d| d as i64)
+        .collect();
+    let split = diff
+        .reshape(split_shape.as_slice())
+        .permute(permutation.as_slice());
+    let permuted_shape = split.size();
+    let flat_l = scale_tril.reshape([-1, n, n]);
+    let b = flat_l.size()[0];
+    // [c, b, n] -> [b, n, c]
+    let columns = split.reshape([-1, b, n]).permute([1, 2, 0]);
+    let solved = flat_l.linalg_solve_triangular(&columns, false, true, false);
+    let squared = solved
         .square()
         .sum_dim_intlist(-2, false, None)
-        .permute(to_rows.as_slice())
-        .reshape([leading, batch].concat())
+        .transpose(0, 1); // [c, b]
+    let unfolded = squared.reshape(&permuted_shape[..permuted_shape.len() - 1]);
+    let mut inverse: Vec<i64> = (0..outer as i64).collect();
+    for i in 0..nl {
+        inverse.extend([(outer + i) as i64, (outer + nl + i) as i64]);
+    }
+    unfolded.permute(inverse.as_slice()).reshape(x_batch)
 }
 
 impl Distribution for MultivariateNormal {
@@ -183,39 +208,51 @@ impl Distribution for MultivariateNormal {
         self.loc.device()
     }
 
+    fn support(&self) -> Constraint {
+        Constraint::Real.independent(1)
+    }
+
     /// torch: `rsample` under `no_grad` (same generator calls).
     fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         tch::no_grad(|| self.rsample(sample_shape))
     }
 
+    /// The shape of `value` without its last dimension, broadcast with the
+    /// batch shape.
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {
-        let value = validate_value(self, value)?;
+        let value = toolkit::validate_value(self, value)?;
         let diff = value - &self.loc;
-        let squared = mahalanobis_squared(&self.scale_tril_expanded(), &diff);
+        let squared = mahalanobis_squared(&self.scale_tril, &diff);
         let n = self.dim() as f64;
         Ok((squared + n * (2.0 * PI).ln()) * -0.5 - self.half_log_det())
     }
 
     /// `H = ½ n (1 + log 2π) + Σᵢ log Lᵢᵢ`.
-    fn entropy(&self) -> Tensor {
+    fn entropy(&self) -> Result<Tensor> {
         let n = self.dim() as f64;
-        (self.half_log_det() + 0.5 * n * (1.0 + (2.0 * PI).ln()))
-            .expand(self.batch_shape.as_slice(), false)
+        Ok((self.half_log_det() + 0.5 * n * (1.0 + (2.0 * PI).ln()))
+            .expand(self.batch_shape.as_slice(), false))
     }
 
-    fn mean(&self) -> Tensor {
-        self.loc.shallow_clone()
+    fn mean(&self) -> Result<Tensor> {
+        Ok(self.loc.shallow_clone())
+    }
+
+    /// `μ`.
+    fn mode(&self) -> Result<Tensor> {
+        Ok(self.loc.shallow_clone())
     }
 
     /// The diagonal of `Σ`: `Σⱼ Lᵢⱼ²`.
-    fn variance(&self) -> Tensor {
-        self.scale_tril
+    fn variance(&self) -> Result<Tensor> {
+        Ok(self
+            .scale_tril
             .square()
             .sum_dim_intlist(-1, false, None)
             .expand(
                 [self.batch_shape.as_slice(), &self.event_shape].concat(),
                 false,
-            )
+            ))
     }
 }
 
@@ -224,9 +261,24 @@ impl Rsample for MultivariateNormal {
     /// drawn as `empty(shape).normal_()` (torch's `_standard_normal` and
     /// `_batch_mv`).
     fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        let shape = extended_shape(FAMILY, sample_shape, &self.batch_shape, &self.event_shape)?;
+        let shape =
+            toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &self.event_shape)?;
         let eps = Tensor::empty(shape.as_slice(), (self.kind(), self.device())).normal_(0.0, 1.0);
         let mixed = self.scale_tril.matmul(&eps.unsqueeze(-1)).squeeze_dim(-1);
         Ok(&self.loc + mixed)
+    }
+}
+
+impl Expand for MultivariateNormal {
+    fn expand(&self, batch_shape: &[i64]) -> Result<Self> {
+        toolkit::check_expand(FAMILY, &self.batch_shape, batch_shape)?;
+        Ok(Self {
+            loc: self
+                .loc
+                .expand([batch_shape, &self.event_shape].concat(), false),
+            scale_tril: self.scale_tril.shallow_clone(),
+            batch_shape: batch_shape.to_vec(),
+            event_shape: self.event_shape.clone(),
+        })
     }
 }

@@ -3,15 +3,15 @@
 
 use tch::{Device, Kind, Tensor};
 
-use crate::constraint;
-use crate::distribution::{Distribution, Rsample, validate_value};
+use crate::constraint::Constraint;
+use crate::distribution::{Distribution, Expand, Rsample};
 use crate::error::Result;
-use crate::shape::extended_shape;
+use crate::toolkit;
 
 const FAMILY: &str = "Exponential";
 
 /// `Exp(λ)` over non-negative scalars, batch shape = `rate`'s shape, event
-/// shape `[]`.
+/// shape `[]`, support `[0, ∞)`.
 ///
 /// Density: `log p(x) = log λ − λx` for `x ≥ 0`, and `−∞` for `x < 0`
 /// (torch raises on such values when validating; a grid that crosses zero
@@ -31,8 +31,8 @@ impl Exponential {
     /// is not positive and finite; [`Error::Dtype`](crate::Error::Dtype) if
     /// `rate` is not floating point.
     pub fn new(rate: &Tensor) -> Result<Self> {
-        constraint::floating(FAMILY, "rate", rate)?;
-        constraint::positive(FAMILY, "rate", rate)?;
+        toolkit::check_floating(FAMILY, "rate", rate)?;
+        toolkit::check_positive(FAMILY, "rate", rate)?;
         Ok(Self {
             rate: rate.shallow_clone(),
             log_rate: rate.log(),
@@ -72,31 +72,61 @@ impl Distribution for Exponential {
         self.rate.device()
     }
 
+    fn support(&self) -> Constraint {
+        Constraint::NonNegative
+    }
+
     /// torch: `rsample` under `no_grad` (same generator calls).
     fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         tch::no_grad(|| self.rsample(sample_shape))
     }
 
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {
-        let value = validate_value(self, value)?;
+        let value = toolkit::validate_value(self, value)?;
         let log_density = &self.log_rate - &self.rate * &value;
         let outside = value.lt(0.0);
         Ok(log_density.masked_fill(&outside, f64::NEG_INFINITY))
     }
 
     /// `H = 1 − log λ`.
-    fn entropy(&self) -> Tensor {
-        1.0 - &self.log_rate
+    fn entropy(&self) -> Result<Tensor> {
+        Ok(1.0 - &self.log_rate)
     }
 
     /// `1 / λ`.
-    fn mean(&self) -> Tensor {
-        self.rate.reciprocal()
+    fn mean(&self) -> Result<Tensor> {
+        Ok(self.rate.reciprocal())
     }
 
-    /// `1 / λ²`.
-    fn variance(&self) -> Tensor {
-        self.rate.pow_tensor_scalar(-2)
+    /// `0`.
+    fn mode(&self) -> Result<Tensor> {
+        Ok(self.rate.zeros_like())
+    }
+
+    /// `1 / λ²` (overflows to `∞` in float32 for `λ` below about 1e-19, as
+    /// torch's does).
+    fn variance(&self) -> Result<Tensor> {
+        Ok(self.rate.pow_tensor_scalar(-2))
+    }
+
+    /// `1 / λ`, computed directly rather than as `sqrt(1/λ²)`, which
+    /// overflows or underflows in float32 for rates beyond about 1e±19.
+    fn stddev(&self) -> Result<Tensor> {
+        Ok(self.rate.reciprocal())
+    }
+
+    /// `1 − e^{−λx}` for `x ≥ 0`, 0 below.
+    fn cdf(&self, value: &Tensor) -> Result<Tensor> {
+        let value = toolkit::validate_value(self, value)?;
+        let below = value.lt(0.0);
+        let survival: Tensor = (-(&self.rate * value)).exp();
+        Ok((survival.neg() + 1.0).masked_fill(&below, 0.0))
+    }
+
+    /// `−log(1 − p) / λ`.
+    fn icdf(&self, p: &Tensor) -> Result<Tensor> {
+        let p = toolkit::validate_value(self, p)?;
+        Ok(p.neg().log1p().neg() / &self.rate)
     }
 }
 
@@ -105,8 +135,19 @@ impl Rsample for Exponential {
     /// (torch's `rate.new(shape).exponential_() / rate`; tutorial 2's
     /// reparameterization `sampled_z / param`).
     fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        let shape = extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
+        let shape = toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
         let unit = Tensor::empty(shape.as_slice(), (self.kind(), self.device())).exponential_(1.0);
         Ok(unit / &self.rate)
+    }
+}
+
+impl Expand for Exponential {
+    fn expand(&self, batch_shape: &[i64]) -> Result<Self> {
+        toolkit::check_expand(FAMILY, &self.batch_shape, batch_shape)?;
+        Ok(Self {
+            rate: self.rate.expand(batch_shape, false),
+            log_rate: self.log_rate.expand(batch_shape, false),
+            batch_shape: batch_shape.to_vec(),
+        })
     }
 }

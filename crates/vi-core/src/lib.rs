@@ -120,12 +120,14 @@ mod grid;
 mod iwae;
 mod kl;
 pub mod toolkit;
-mod transforms;
+pub mod transforms;
 pub mod validation;
 
 pub use constraint::{Bound, Constraint};
 pub use distribution::{Distribution, Expand, Rsample};
-pub use distributions::{Bernoulli, Exponential, Independent, MultivariateNormal, Normal};
+pub use distributions::{
+    Bernoulli, Exponential, Independent, MultivariateNormal, Normal, TransformedDistribution,
+};
 pub use elbo::{analytic_kl_elbo, analytic_kl_elbo_with, monte_carlo_elbo};
 pub use error::{Error, Result};
 pub use grid::GridPosterior;
@@ -134,4 +136,4 @@ pub use kl::{
     BuiltinKl, KlDivergence, KlRule, MonteCarloKl, kl_divergence, kl_divergence_with,
     monte_carlo_kl,
 };
-pub use transforms::Transform;
+pub use transforms::{Transform, biject_to, transform_to};

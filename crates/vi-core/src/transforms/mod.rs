@@ -1,7 +1,58 @@
 //! Transforms: differentiable maps `y = f(x)` with their log-Jacobians
 //! (torch's `torch.distributions.transforms`), from which
 //! [`TransformedDistribution`](crate::TransformedDistribution) builds new
-//! families and normalizing flows.
+//! families and normalizing flows, and with which [`biject_to`] and
+//! [`transform_to`] map unconstrained parameters onto a constraint.
+//!
+//! | Transform | Map | `log |det J|` |
+//! |-----------|-----|---------------|
+//! | [`AffineTransform`] | `loc + scale·x` (tensor parameters, gradients flow to them) | `Σ log |scale|` |
+//! | [`ExpTransform`] | `exp x` | `x` |
+//! | [`SigmoidTransform`] | `1 / (1 + e^{−x})`, clipped into `[tiny, 1 − ε]` | `−softplus(−x) − softplus(x)` |
+//! | [`TanhTransform`] | `tanh x` | `2 (log 2 − x − softplus(−2x))` |
+//! | [`SoftplusTransform`] | `log(1 + eˣ)` | `−softplus(−x)` |
+//! | [`PowerTransform`] | `x^exponent` on `(0, ∞)` | `log |exponent · y / x|` |
+//! | [`AbsTransform`] | `|x|` (not bijective) | none |
+//! | [`StickBreakingTransform`] | `ℝ^{K−1}` onto the `K`-simplex | see its docs |
+//! | [`SoftmaxTransform`] | `softmax(x)` onto the simplex (not bijective) | none |
+//! | [`LowerCholeskyTransform`] | square matrices onto Cholesky factors (not bijective) | none |
+//! | [`PositiveDefiniteTransform`] | square matrices onto SPD matrices (not bijective) | none |
+//! | [`ComposeTransform`] | `f_n ∘ … ∘ f_1` | the sum, over the right event dimensions |
+//! | [`IndependentTransform`] | a transform with more dimensions in its event | the base's, summed |
+//! | [`InverseTransform`] | `f⁻¹` of a bijective transform | `−log |det J_f|` at `f⁻¹(y)` |
+//!
+//! Inputs must be floating point; a tensor of the wrong shape, device or
+//! element type is an [`Error`](crate::Error), never a panic.
+//!
+//! # Writing a transform of your own
+//!
+//! A learned flow is a type holding its parameters (tensors of a
+//! `tch::nn::VarStore`, say) that implements [`Transform`]: `forward`,
+//! `log_abs_det_jacobian`, and, when it computes both in one pass (an
+//! autoregressive flow does), `forward_with_log_abs_det_jacobian`. An
+//! `inverse` it cannot compute cheaply returns
+//! [`Error::NotImplemented`](crate::Error::NotImplemented);
+//! [`TransformedDistribution`](crate::TransformedDistribution) still scores
+//! its own samples (it keeps the last draw's pre-images) and offers
+//! `rsample_with_log_prob`, which never inverts.
+
+mod abs;
+mod affine;
+mod compose;
+mod exp;
+mod independent;
+mod input;
+mod inverse;
+mod lower_cholesky;
+mod positive_definite;
+mod power;
+mod registry;
+mod sigmoid;
+mod sign;
+mod softmax;
+mod softplus;
+mod stick_breaking;
+mod tanh;
 
 use std::any::Any;
 use std::fmt::Debug;
@@ -10,6 +61,25 @@ use tch::Tensor;
 
 use crate::constraint::Constraint;
 use crate::error::Result;
+
+pub use abs::AbsTransform;
+pub use affine::AffineTransform;
+pub use compose::ComposeTransform;
+pub use exp::ExpTransform;
+pub use independent::IndependentTransform;
+pub use inverse::InverseTransform;
+pub use lower_cholesky::LowerCholeskyTransform;
+pub use positive_definite::PositiveDefiniteTransform;
+pub use power::PowerTransform;
+pub use registry::{biject_to, transform_to};
+pub use sigmoid::SigmoidTransform;
+pub use sign::Sign;
+pub use softmax::SoftmaxTransform;
+pub use softplus::SoftplusTransform;
+pub use stick_breaking::StickBreakingTransform;
+pub use tanh::TanhTransform;
+
+pub(crate) use compose::sum_rightmost_checked;
 
 /// A differentiable map `y = f(x)` from its [`domain`](Self::domain) to its
 /// [`codomain`](Self::codomain), with `log |det ∂y/∂x|` (torch's
@@ -40,9 +110,11 @@ pub trait Transform: Debug + Any {
         true
     }
 
-    /// For an elementwise monotone map, `1` if increasing and `-1` if
-    /// decreasing (torch's `sign`); `None` otherwise.
-    fn sign(&self) -> Option<i8> {
+    /// For an elementwise monotone map, whether it increases or decreases
+    /// (torch's `sign`: `+1`, `−1`, or a tensor of them for a batch of maps
+    /// such as an affine map with a tensor `scale`); `None` for a map that
+    /// is not monotone elementwise.
+    fn sign(&self) -> Option<Sign> {
         None
     }
 
@@ -50,10 +122,13 @@ pub trait Transform: Debug + Any {
     ///
     /// # Errors
     /// [`Error::ShapeMismatch`](crate::Error::ShapeMismatch) if `x` does not
-    /// fit the transform; libtorch's errors.
+    /// fit the transform; [`Error::Dtype`](crate::Error::Dtype) if it is not
+    /// floating point; [`Error::DeviceMismatch`](crate::Error::DeviceMismatch)
+    /// if it is not on the parameters' device.
     fn forward(&self, x: &Tensor) -> Result<Tensor>;
 
-    /// `x = f⁻¹(y)`.
+    /// `x = f⁻¹(y)` (for a transform that is not bijective, a
+    /// pseudo-inverse: `f(f⁻¹(y)) = y`).
     ///
     /// # Errors
     /// [`Error::NotImplemented`](crate::Error::NotImplemented) for a
@@ -66,7 +141,9 @@ pub trait Transform: Debug + Any {
     /// them); shape: `x`'s without the domain's event dimensions.
     ///
     /// # Errors
-    /// As [`forward`](Self::forward).
+    /// [`Error::NotImplemented`](crate::Error::NotImplemented) for a
+    /// transform that is not bijective (torch raises too); as
+    /// [`forward`](Self::forward) otherwise.
     fn log_abs_det_jacobian(&self, x: &Tensor, y: &Tensor) -> Result<Tensor>;
 
     /// `(f(x), log |det ∂f(x)/∂x|)` in one call. The default calls
@@ -75,7 +152,8 @@ pub trait Transform: Debug + Any {
     /// gets both from one pass overrides it.
     ///
     /// # Errors
-    /// As [`forward`](Self::forward).
+    /// As [`forward`](Self::forward) and
+    /// [`log_abs_det_jacobian`](Self::log_abs_det_jacobian).
     fn forward_with_log_abs_det_jacobian(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
         let y = self.forward(x)?;
         let log_det = self.log_abs_det_jacobian(x, &y)?;
@@ -83,7 +161,8 @@ pub trait Transform: Debug + Any {
     }
 
     /// The shape of `f(x)` for `x` of shape `shape` (torch's
-    /// `forward_shape`); the same shape unless the transform reshapes.
+    /// `forward_shape`); the same shape unless the transform reshapes or
+    /// broadcasts against its parameters.
     ///
     /// # Errors
     /// [`Error::ShapeMismatch`](crate::Error::ShapeMismatch) if `shape` does
@@ -104,9 +183,16 @@ pub trait Transform: Debug + Any {
     /// Whether `other` is the same map (torch's `__eq__`): the KL between
     /// two transformed distributions reduces to their bases' only when
     /// their transforms are the same. The default is `false` (never wrong,
-    /// only less useful).
+    /// only less useful). Comparing tensor parameters reads them (one
+    /// device synchronisation).
     fn same_as(&self, other: &dyn Transform) -> bool {
         let _ = other;
         false
     }
+}
+
+/// `other` as a `T`, when it is one: how `same_as` implementations compare
+/// parameters.
+pub(crate) fn downcast<T: Transform>(other: &dyn Transform) -> Option<&T> {
+    (other as &dyn Any).downcast_ref::<T>()
 }

@@ -126,7 +126,9 @@ pub mod validation;
 pub use constraint::{Bound, Constraint};
 pub use distribution::{Distribution, Expand, Rsample};
 pub use distributions::{
-    Bernoulli, Exponential, Independent, MultivariateNormal, Normal, TransformedDistribution,
+    Bernoulli, ExpRelaxedCategorical, Exponential, HalfNormal, Independent, LogNormal,
+    LogitRelaxedBernoulli, MultivariateNormal, Normal, RelaxedBernoulli, RelaxedOneHotCategorical,
+    TanhNormal, TransformedDistribution,
 };
 pub use elbo::{analytic_kl_elbo, analytic_kl_elbo_with, monte_carlo_elbo};
 pub use error::{Error, Result};

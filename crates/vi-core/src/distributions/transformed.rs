@@ -158,7 +158,12 @@ impl<D: Expand> TransformedDistribution<D> {
         };
         let batch_shape = forward_shape[..cut].to_vec();
         let event_shape = forward_shape[cut..].to_vec();
-        Ok(Self::assemble(base, Rc::new(chain), batch_shape, event_shape))
+        Ok(Self::assemble(
+            base,
+            Rc::new(chain),
+            batch_shape,
+            event_shape,
+        ))
     }
 }
 
@@ -179,8 +184,7 @@ impl<D: Distribution> TransformedDistribution<D> {
             event_dim = (event_dim + domain).saturating_sub(part.codomain().event_dim());
             sum_dims[i] = event_dim.saturating_sub(domain);
         }
-        let base_sum_dims =
-            event_dim.saturating_sub(base_event_dim + reinterpreted_batch_ndims);
+        let base_sum_dims = event_dim.saturating_sub(base_event_dim + reinterpreted_batch_ndims);
         Self {
             base,
             reinterpreted_batch_ndims,
@@ -266,9 +270,9 @@ impl<D: Distribution> TransformedDistribution<D> {
     /// The sign of the whole chain, or `NotImplemented` if a transform is
     /// not monotone.
     fn chain_sign(&self, method: &'static str) -> Result<Sign> {
-        self.chain.sign().ok_or_else(|| {
-            Error::not_implemented(FAMILY, method, "a transform is not monotone")
-        })
+        self.chain
+            .sign()
+            .ok_or_else(|| Error::not_implemented(FAMILY, method, "a transform is not monotone"))
     }
 
     fn scalar_base(&self, method: &'static str) -> Result<()> {
@@ -441,4 +445,3 @@ impl<D: Expand> Expand for TransformedDistribution<D> {
         ))
     }
 }
-

@@ -55,8 +55,8 @@ impl ComposeTransform {
         let mut at_parts = Vec::with_capacity(self.parts.len());
         for part in &self.parts {
             at_parts.push(event_dim);
-            event_dim = (event_dim + part.codomain().event_dim())
-                .saturating_sub(part.domain().event_dim());
+            event_dim =
+                (event_dim + part.codomain().event_dim()).saturating_sub(part.domain().event_dim());
         }
         (at_parts, event_dim)
     }

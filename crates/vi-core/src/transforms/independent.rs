@@ -48,7 +48,9 @@ impl Transform for IndependentTransform {
     }
 
     fn domain(&self) -> Constraint {
-        self.base.domain().independent(self.reinterpreted_batch_ndims)
+        self.base
+            .domain()
+            .independent(self.reinterpreted_batch_ndims)
     }
 
     fn codomain(&self) -> Constraint {

@@ -115,7 +115,11 @@ pub(crate) fn broadcast_with_params(
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] naming `transform` and `name`.
-pub(crate) fn check_nonzero(transform: &'static str, name: &'static str, param: &Tensor) -> Result<()> {
+pub(crate) fn check_nonzero(
+    transform: &'static str,
+    name: &'static str,
+    param: &Tensor,
+) -> Result<()> {
     if !validation::enabled() || !toolkit::any(&tch::no_grad(|| param.eq(0.0))) {
         return Ok(());
     }

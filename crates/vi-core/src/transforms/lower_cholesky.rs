@@ -30,7 +30,11 @@ impl LowerCholeskyTransform {
 }
 
 /// `tensor` (named `name`) is floating point and `[.., n, n]`.
-pub(crate) fn check_square(context: &'static str, name: &'static str, tensor: &Tensor) -> Result<()> {
+pub(crate) fn check_square(
+    context: &'static str,
+    name: &'static str,
+    tensor: &Tensor,
+) -> Result<()> {
     check_input(context, name, tensor, 2)?;
     let shape = tensor.size();
     if shape[shape.len() - 1] != shape[shape.len() - 2] {

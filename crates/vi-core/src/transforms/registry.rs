@@ -5,9 +5,9 @@
 use tch::Tensor;
 
 use super::{
-    AffineTransform, ComposeTransform, ExpTransform, IndependentTransform,
-    LowerCholeskyTransform, PositiveDefiniteTransform, SigmoidTransform, SoftmaxTransform,
-    StickBreakingTransform, Transform,
+    AffineTransform, ComposeTransform, ExpTransform, IndependentTransform, LowerCholeskyTransform,
+    PositiveDefiniteTransform, SigmoidTransform, SoftmaxTransform, StickBreakingTransform,
+    Transform,
 };
 use crate::constraint::{Bound, Constraint};
 use crate::error::{Error, Result};
@@ -40,10 +40,9 @@ use crate::error::{Error, Result};
 pub fn biject_to(constraint: &Constraint) -> Result<Box<dyn Transform>> {
     match constraint {
         Constraint::Simplex => Ok(Box::new(StickBreakingTransform)),
-        Constraint::Independent(inner, n) => Ok(Box::new(IndependentTransform::new(
-            biject_to(inner)?,
-            *n,
-        ))),
+        Constraint::Independent(inner, n) => {
+            Ok(Box::new(IndependentTransform::new(biject_to(inner)?, *n)))
+        }
         Constraint::LowerCholesky | Constraint::PositiveDefinite => Err(no_bijection(constraint)),
         other => shared(other),
     }
@@ -121,9 +120,9 @@ fn bound_tensors(low: &Bound, high: &Bound) -> Result<(Tensor, Tensor)> {
 fn as_tensor(bound: &Bound, other: &Bound) -> Tensor {
     match (bound, other) {
         (Bound::Tensor(tensor), _) => tensor.shallow_clone(),
-        (Bound::Value(value), Bound::Tensor(like)) => {
-            Tensor::from(*value).to_kind(like.kind()).to_device(like.device())
-        }
+        (Bound::Value(value), Bound::Tensor(like)) => Tensor::from(*value)
+            .to_kind(like.kind())
+            .to_device(like.device()),
         (Bound::Value(value), Bound::Value(_)) => Tensor::from(*value),
     }
 }

@@ -3,6 +3,8 @@
 //! Seeded tests rely on libtorch's process-wide generator; run them with
 //! `cargo nextest run -p vi-core`, which gives every test its own process.
 
+#[path = "vi_core/biject.rs"]
+mod biject;
 #[path = "vi_core/common.rs"]
 mod common;
 #[path = "vi_core/distributions.rs"]
@@ -27,3 +29,9 @@ mod methods;
 mod stability;
 #[path = "vi_core/toolkit.rs"]
 mod toolkit;
+#[path = "vi_core/transform_api.rs"]
+mod transform_api;
+#[path = "vi_core/transform_chains.rs"]
+mod transform_chains;
+#[path = "vi_core/transforms.rs"]
+mod transforms;

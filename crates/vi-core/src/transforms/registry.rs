@@ -41,7 +41,8 @@ pub fn biject_to(constraint: &Constraint) -> Result<Box<dyn Transform>> {
     match constraint {
         Constraint::Simplex => Ok(Box::new(StickBreakingTransform)),
         Constraint::Independent(inner, n) => {
-            Ok(Box::new(IndependentTransform::new(biject_to(inner)?, *n)))
+            let base = biject_to(inner).map_err(|error| name_outer(error, constraint))?;
+            Ok(Box::new(IndependentTransform::new(base, *n)))
         }
         Constraint::LowerCholesky | Constraint::PositiveDefinite => Err(no_bijection(constraint)),
         other => shared(other),
@@ -64,7 +65,7 @@ pub fn transform_to(constraint: &Constraint) -> Result<Box<dyn Transform>> {
     match constraint {
         Constraint::Simplex => Ok(Box::new(SoftmaxTransform)),
         Constraint::Independent(inner, n) => Ok(Box::new(IndependentTransform::new(
-            transform_to(inner)?,
+            transform_to(inner).map_err(|error| name_outer(error, constraint))?,
             *n,
         ))),
         Constraint::LowerCholesky => Ok(Box::new(LowerCholeskyTransform)),
@@ -124,6 +125,15 @@ fn as_tensor(bound: &Bound, other: &Bound) -> Tensor {
             .to_kind(like.kind())
             .to_device(like.device()),
         (Bound::Value(value), Bound::Value(_)) => Tensor::from(*value),
+    }
+}
+
+/// A refusal of the inner constraint of an `Independent` reported for the
+/// whole constraint, as the caller wrote it.
+fn name_outer(error: Error, constraint: &Constraint) -> Error {
+    match error {
+        Error::NoBijection { .. } => no_bijection(constraint),
+        other => other,
     }
 }
 

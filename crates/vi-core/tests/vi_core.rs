@@ -33,5 +33,9 @@ mod toolkit;
 mod transform_api;
 #[path = "vi_core/transform_chains.rs"]
 mod transform_chains;
+#[path = "vi_core/transformed.rs"]
+mod transformed;
+#[path = "vi_core/transformed_behaviour.rs"]
+mod transformed_behaviour;
 #[path = "vi_core/transforms.rs"]
 mod transforms;

@@ -47,7 +47,10 @@ impl AffineTransform {
         Self::with_event_dim(loc, scale, 0)
     }
 
-    /// `y = loc + scale · x` over events of `event_dim` dimensions.
+    /// `y = loc + scale · x` over events of `event_dim` dimensions. A 0-d
+    /// floating-point CPU tensor paired with a tensor of another floating
+    /// type is a number (torch's `AffineTransform(loc_tensor, 1.0)`) and
+    /// takes the other's type.
     ///
     /// # Errors
     /// [`Error::Dtype`](crate::Error::Dtype),
@@ -58,7 +61,8 @@ impl AffineTransform {
     /// if either is not finite or `scale` has a zero (value checks run while
     /// [`validation`](crate::validation) is on).
     pub fn with_event_dim(loc: &Tensor, scale: &Tensor, event_dim: usize) -> Result<Self> {
-        let params = toolkit::broadcast_params(NAME, &[("loc", loc), ("scale", scale)])?;
+        let (loc, scale) = (number_like(loc, scale), number_like(scale, loc));
+        let params = toolkit::broadcast_params(NAME, &[("loc", &loc), ("scale", &scale)])?;
         let [loc, scale] = params.into_array()?;
         toolkit::check_finite(NAME, "loc", &loc)?;
         toolkit::check_finite(NAME, "scale", &scale)?;
@@ -106,6 +110,17 @@ impl AffineTransform {
 
     fn constraint(&self) -> Constraint {
         Constraint::Real.independent(self.event_dim)
+    }
+}
+
+/// `param` in `other`'s type when `param` is a 0-d CPU number and `other`
+/// a floating tensor with dimensions (else `param` unchanged).
+fn number_like(param: &Tensor, other: &Tensor) -> Tensor {
+    let number = param.dim() == 0 && param.device() == tch::Device::Cpu;
+    if number && other.dim() > 0 && param.is_floating_point() && other.is_floating_point() {
+        param.to_kind(other.kind())
+    } else {
+        param.shallow_clone()
     }
 }
 

@@ -37,5 +37,7 @@ mod transform_chains;
 mod transformed;
 #[path = "vi_core/transformed_behaviour.rs"]
 mod transformed_behaviour;
+#[path = "vi_core/transformed_families.rs"]
+mod transformed_families;
 #[path = "vi_core/transforms.rs"]
 mod transforms;

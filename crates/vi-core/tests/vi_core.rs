@@ -39,5 +39,7 @@ mod transformed;
 mod transformed_behaviour;
 #[path = "vi_core/transformed_families.rs"]
 mod transformed_families;
+#[path = "vi_core/transformed_mc.rs"]
+mod transformed_mc;
 #[path = "vi_core/transforms.rs"]
 mod transforms;

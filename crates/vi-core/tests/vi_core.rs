@@ -25,6 +25,8 @@ mod kl;
 mod kl_tables;
 #[path = "vi_core/methods.rs"]
 mod methods;
+#[path = "vi_core/relaxed.rs"]
+mod relaxed;
 #[path = "vi_core/stability.rs"]
 mod stability;
 #[path = "vi_core/toolkit.rs"]

@@ -69,7 +69,12 @@ impl ExpRelaxedCategorical {
         toolkit::check_positive(FAMILY, "probs summed over the last dimension", &total)?;
         let normalized = probs / total;
         Ok(Self {
-            temperature: checked_temperature(FAMILY, ("probs", probs), temperature, &batch_shape)?,
+            temperature: checked_temperature(
+                FAMILY,
+                ("probs", &probs.select(-1, 0)),
+                temperature,
+                &batch_shape,
+            )?,
             logits: toolkit::probs_to_logits(&normalized, false),
             probs: normalized,
             batch_shape,
@@ -88,7 +93,7 @@ impl ExpRelaxedCategorical {
         Ok(Self {
             temperature: checked_temperature(
                 FAMILY,
-                ("logits", logits),
+                ("logits", &logits.select(-1, 0)),
                 temperature,
                 &batch_shape,
             )?,

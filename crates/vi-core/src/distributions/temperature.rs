@@ -7,8 +7,9 @@ use tch::Tensor;
 use crate::error::{Error, Result};
 use crate::toolkit;
 
-/// Checks `temperature` against a parameter (named `param_name`) whose
-/// batch is `batch_shape`: floating point of the parameter's type, on its
+/// Checks `temperature` against a parameter (named `param_name`; for a
+/// categorical family, one slice of it along the event dimension, so that
+/// its shape is the batch shape): floating point of the parameter's type, on its
 /// device (a 0-d CPU tensor joins any device), positive and finite (while
 /// [`validation`](crate::validation) is on), and either broadcasting to
 /// `batch_shape` or holding a single element, which is then a scalar

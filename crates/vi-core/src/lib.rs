@@ -16,9 +16,13 @@
 //! | [`Bernoulli`] | from logits (stable) or probabilities |
 //! | [`Independent`] | batch dims reinterpreted as event dims (diagonal Gaussians) |
 //! | [`MultivariateNormal`] | `N(μ, LLᵀ)` from `scale_tril` |
+//! | [`LogNormal`], [`HalfNormal`], [`TanhNormal`] | `exp`, `|·|` and `tanh` of a Normal, with torch's closed forms |
+//! | [`RelaxedBernoulli`], [`RelaxedOneHotCategorical`] | Concrete / Gumbel-softmax relaxations (over [`LogitRelaxedBernoulli`], [`ExpRelaxedCategorical`]) |
+//! | [`TransformedDistribution`] | a base pushed through transforms; flows score their own samples |
 //! | [`Distribution`], [`Rsample`], [`Expand`] | the traits every family implements |
 //! | [`Constraint`] | supports and parameter sets (torch's `constraints`) |
-//! | [`Transform`] | differentiable maps with log-Jacobians (torch's `transforms`) |
+//! | [`Transform`], [`transforms`] | differentiable maps with log-Jacobians (torch's `transforms`): affine, exp, sigmoid, tanh, softplus, stick-breaking, composition, … |
+//! | [`biject_to`], [`transform_to`] | the transform from the reals onto a [`Constraint`] (torch's `constraint_registry`) |
 //! | [`kl_divergence`], [`KlDivergence`] | closed-form KL per pair; a missing pair does not compile |
 //! | [`KlRule`], [`kl_divergence_with`], [`BuiltinKl`], [`MonteCarloKl`] | tables of KL formulas, open to your own pairs |
 //! | [`monte_carlo_kl`] | `E_p[log p − log q]` for any pair |

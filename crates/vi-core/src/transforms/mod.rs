@@ -35,6 +35,57 @@
 //! [`TransformedDistribution`](crate::TransformedDistribution) still scores
 //! its own samples (it keeps the last draw's pre-images) and offers
 //! `rsample_with_log_prob`, which never inverts.
+//!
+//! ```
+//! use tch::nn::{self, OptimizerConfig};
+//! use tch::{Device, Kind, Tensor};
+//! use vi_core::transforms::TanhTransform;
+//! use vi_core::{Constraint, Error, Normal, Result, Transform, TransformedDistribution};
+//!
+//! /// `y = x · exp(s)` elementwise, with `s` learned; runs forwards only.
+//! #[derive(Debug)]
+//! struct LearnedScale {
+//!     log_scale: Tensor,
+//! }
+//!
+//! impl Transform for LearnedScale {
+//!     fn name(&self) -> &'static str {
+//!         "LearnedScale"
+//!     }
+//!     fn domain(&self) -> Constraint {
+//!         Constraint::Real
+//!     }
+//!     fn codomain(&self) -> Constraint {
+//!         Constraint::Real
+//!     }
+//!     fn forward(&self, x: &Tensor) -> Result<Tensor> {
+//!         Ok(x * self.log_scale.exp())
+//!     }
+//!     fn inverse(&self, _y: &Tensor) -> Result<Tensor> {
+//!         Err(Error::not_implemented("LearnedScale", "inverse", "forward only"))
+//!     }
+//!     fn log_abs_det_jacobian(&self, x: &Tensor, _y: &Tensor) -> Result<Tensor> {
+//!         Ok(x.zeros_like() + &self.log_scale)
+//!     }
+//! }
+//!
+//! # fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
+//! let vs = nn::VarStore::new(Device::Cpu);
+//! let log_scale = vs.root().zeros("log_scale", &[2]);
+//! let mut optimizer = nn::Adam::default().build(&vs, 0.05)?;
+//! let target = Tensor::from_slice(&[0.5f32, -0.5]);
+//! for _ in 0..5 {
+//!     let base = Normal::new(&Tensor::zeros([2], (Kind::Float, Device::Cpu)), &Tensor::ones([2], (Kind::Float, Device::Cpu)))?;
+//!     let flow = LearnedScale { log_scale: log_scale.shallow_clone() };
+//!     let q = TransformedDistribution::new(base, vec![Box::new(flow), Box::new(TanhTransform)])?;
+//!     // One pass, no inverse: y [64, 2] and log q(y) [64, 2].
+//!     let (y, log_q) = q.rsample_with_log_prob(&[64])?;
+//!     let loss = (y - &target).square().mean(Kind::Float) + log_q.mean(Kind::Float);
+//!     optimizer.backward_step(&loss);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod abs;
 mod affine;

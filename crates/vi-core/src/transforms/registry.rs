@@ -31,6 +31,22 @@ use crate::error::{Error, Result};
 /// Tensor bounds become tensor parameters of the affine map; number
 /// bounds become 0-d float64 tensors, which keep the value's type.
 ///
+/// ```
+/// use tch::Tensor;
+/// use vi_core::{Bound, Constraint, biject_to};
+///
+/// # fn main() -> vi_core::Result<()> {
+/// let interval = Constraint::Interval(Bound::Value(-2.0), Bound::Value(5.0));
+/// let transform = biject_to(&interval)?;
+/// let x = Tensor::from_slice(&[-3.0f64, 0.0, 3.0]);
+/// let y = transform.forward(&x)?; // inside [−2, 5]
+/// assert!(interval.check(&y)?.all().int64_value(&[]) == 1);
+/// let back = transform.inverse(&y)?;
+/// assert!((back - &x).abs().max().double_value(&[]) < 1e-12);
+/// # Ok(())
+/// # }
+/// ```
+///
 /// # Errors
 /// [`Error::NoBijection`] for discrete constraints and for
 /// `LowerCholesky` and `PositiveDefinite` (torch registers no bijection
@@ -57,6 +73,20 @@ pub fn biject_to(constraint: &Constraint) -> Result<Box<dyn Transform>> {
 /// preserving, cheap, not bijective); `LowerCholesky` →
 /// [`LowerCholeskyTransform`]; `PositiveDefinite` →
 /// [`PositiveDefiniteTransform`].
+///
+/// ```
+/// use tch::Tensor;
+/// use vi_core::{Constraint, Normal, transform_to};
+///
+/// # fn main() -> vi_core::Result<()> {
+/// // Optimise an unconstrained `u`; the Normal gets `scale = exp(u) > 0`.
+/// let u = Tensor::from_slice(&[-1.0f64, 0.0, 2.0]).set_requires_grad(true);
+/// let scale = transform_to(&Constraint::Positive)?.forward(&u)?;
+/// let normal = Normal::new(&Tensor::zeros([3], (tch::Kind::Double, tch::Device::Cpu)), &scale)?;
+/// assert_eq!(normal.scale().size(), [3]);
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// # Errors
 /// [`Error::NoBijection`] for discrete constraints; as [`biject_to`] for

@@ -14,7 +14,8 @@ use crate::common::{f32s, f64s, values};
 
 fn affine(loc: &[f64], scale: &[f64]) -> AffineTransform {
     let shape = [loc.len() as i64];
-    AffineTransform::new(&f64s(loc, &shape), &f64s(scale, &[scale.len() as i64])).unwrap()
+    AffineTransform::new(&f64s(loc, &shape), &f64s(scale, &[scale.len() as i64]))
+        .expect("test fixture")
 }
 
 #[test]

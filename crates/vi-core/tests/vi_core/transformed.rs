@@ -164,7 +164,7 @@ fn t(values: &[f64], shape: &[i64], kind: Kind) -> Tensor {
 }
 
 fn normal(loc: &[f64], scale: &[f64], shape: &[i64], kind: Kind) -> Normal {
-    Normal::new(&t(loc, shape, kind), &t(scale, shape, kind)).unwrap()
+    Normal::new(&t(loc, shape, kind), &t(scale, shape, kind)).expect("test fixture")
 }
 
 const LOC_23: [f64; 6] = [0.1, -0.3, 0.5, 0.0, 0.2, -1.0];

@@ -48,13 +48,13 @@ impl Transform for ForwardOnlyTanh {
 
 fn standard(shape: &[i64]) -> Normal {
     let zeros = Tensor::zeros(shape, (Kind::Double, tch::Device::Cpu));
-    Normal::new(&zeros, &zeros.ones_like()).unwrap()
+    Normal::new(&zeros, &zeros.ones_like()).expect("test fixture")
 }
 
 fn flow(loc: &[f64], scale: &[f64]) -> TransformedDistribution<Normal> {
     let n = [loc.len() as i64];
-    let base = Normal::new(&f64s(loc, &n), &f64s(scale, &n)).unwrap();
-    TransformedDistribution::new(base, vec![Box::new(ForwardOnlyTanh)]).unwrap()
+    let base = Normal::new(&f64s(loc, &n), &f64s(scale, &n)).expect("test fixture");
+    TransformedDistribution::new(base, vec![Box::new(ForwardOnlyTanh)]).expect("test fixture")
 }
 
 /// The last draw is scored from its cached pre-image (equal to inverting

@@ -22,20 +22,26 @@ const NUM_STDERR: f64 = 4.0;
 /// `NUM_SAMPLES` draws against the closed forms.
 fn check_moments<D: Distribution>(dist: &D, seed: i64) {
     tch::manual_seed(seed);
-    let draws = dist.sample(&[NUM_SAMPLES]).unwrap();
+    let draws = dist.sample(&[NUM_SAMPLES]).expect("test fixture");
     let (mean, stderr) = mean_and_stderr(&draws);
-    let exact_mean = dist.mean().unwrap();
+    let exact_mean = dist.mean().expect("test fixture");
     assert_within_stderr(&mean, &exact_mean, &stderr, NUM_STDERR, 0.0);
     let (variance, stderr) = mean_and_stderr(&(&draws - &exact_mean).square());
     assert_within_stderr(
         &variance,
-        &dist.variance().unwrap(),
+        &dist.variance().expect("test fixture"),
         &stderr,
         NUM_STDERR,
         0.0,
     );
-    let (entropy, stderr) = mean_and_stderr(&dist.log_prob(&draws).unwrap().neg());
-    assert_within_stderr(&entropy, &dist.entropy().unwrap(), &stderr, NUM_STDERR, 0.0);
+    let (entropy, stderr) = mean_and_stderr(&dist.log_prob(&draws).expect("test fixture").neg());
+    assert_within_stderr(
+        &entropy,
+        &dist.entropy().expect("test fixture"),
+        &stderr,
+        NUM_STDERR,
+        0.0,
+    );
 }
 
 fn vector(values: &[f64]) -> Tensor {
@@ -68,10 +74,11 @@ where
     Q: Distribution,
 {
     tch::manual_seed(seed);
-    let draws = p.sample(&[NUM_SAMPLES]).unwrap();
-    let log_ratio = p.log_prob(&draws).unwrap() - q.log_prob(&draws).unwrap();
+    let draws = p.sample(&[NUM_SAMPLES]).expect("test fixture");
+    let log_ratio =
+        p.log_prob(&draws).expect("test fixture") - q.log_prob(&draws).expect("test fixture");
     let (estimate, stderr) = mean_and_stderr(&log_ratio);
-    let exact = kl_divergence(p, q).unwrap();
+    let exact = kl_divergence(p, q).expect("test fixture");
     assert_eq!(exact.size(), estimate.size());
     assert_within_stderr(&estimate, &exact, &stderr, NUM_STDERR, 1e-12);
 }
@@ -106,12 +113,12 @@ fn tanh_normal_kl_matches_monte_carlo() {
 }
 
 fn onto_simplex(loc: &[f64], scale: &[f64]) -> TransformedDistribution<Normal> {
-    let base = Normal::new(&f64s(loc, &[2, 3]), &f64s(scale, &[2, 3])).unwrap();
+    let base = Normal::new(&f64s(loc, &[2, 3]), &f64s(scale, &[2, 3])).expect("test fixture");
     let transforms: Vec<Box<dyn Transform>> = vec![
-        Box::new(AffineTransform::from_values(0.5, 1.5).unwrap()),
+        Box::new(AffineTransform::from_values(0.5, 1.5).expect("test fixture")),
         Box::new(StickBreakingTransform),
     ];
-    TransformedDistribution::new(base, transforms).unwrap()
+    TransformedDistribution::new(base, transforms).expect("test fixture")
 }
 
 /// Through a reshaping chain onto the simplex, the KL is the bases' summed

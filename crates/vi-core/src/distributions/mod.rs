@@ -12,6 +12,7 @@ mod multivariate_normal;
 mod normal;
 mod relaxed_bernoulli;
 mod relaxed_one_hot_categorical;
+mod sample_cache;
 mod tanh_normal;
 mod temperature;
 mod transformed;

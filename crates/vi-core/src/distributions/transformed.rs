@@ -3,11 +3,11 @@
 //! `LogNormal`, `HalfNormal`, `TanhNormal`, the relaxed (Concrete)
 //! families and normalizing flows.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use tch::{Device, Kind, Tensor};
 
+use super::sample_cache::SampleCache;
 use crate::constraint::Constraint;
 use crate::distribution::{Distribution, Expand, Rsample};
 use crate::error::{Error, Result};
@@ -86,39 +86,7 @@ pub struct TransformedDistribution<D> {
     base_sum_dims: usize,
     batch_shape: Vec<i64>,
     event_shape: Vec<i64>,
-    cache: RefCell<Option<SampleCache>>,
-}
-
-/// The last draw: `x₀` (the base draw), …, `x_n` (the returned sample).
-#[derive(Debug)]
-struct SampleCache {
-    key: TensorKey,
-    chain: Vec<Tensor>,
-}
-
-/// What identifies a tensor as the one returned: same storage location,
-/// geometry, type and version counter.
-#[derive(Debug, PartialEq, Eq)]
-struct TensorKey {
-    data: usize,
-    shape: Vec<i64>,
-    strides: Vec<i64>,
-    kind: Kind,
-    device: Device,
-    version: i64,
-}
-
-impl TensorKey {
-    fn of(tensor: &Tensor) -> Self {
-        Self {
-            data: tensor.data_ptr() as usize,
-            shape: tensor.size(),
-            strides: tensor.stride(),
-            kind: tensor.kind(),
-            device: tensor.device(),
-            version: tensor.internal_version(),
-        }
-    }
+    cache: SampleCache,
 }
 
 impl<D: Expand> TransformedDistribution<D> {
@@ -214,7 +182,7 @@ impl<D: Distribution> TransformedDistribution<D> {
             base_sum_dims,
             batch_shape,
             event_shape,
-            cache: RefCell::new(None),
+            cache: SampleCache::default(),
         }
     }
 
@@ -237,9 +205,7 @@ impl<D: Distribution> TransformedDistribution<D> {
 
     /// Forgets the last draw (and frees it and its graph).
     pub fn clear_cache(&self) {
-        if let Ok(mut cache) = self.cache.try_borrow_mut() {
-            *cache = None;
-        }
+        self.cache.clear();
     }
 
     /// The base's `log_prob`, summed as torch's `Independent` wrapper and
@@ -254,21 +220,8 @@ impl<D: Distribution> TransformedDistribution<D> {
     fn push_forward(&self, x: &Tensor) -> Result<Tensor> {
         let chain = self.chain.forward_chain(x)?;
         let y = chain[chain.len() - 1].shallow_clone();
-        if let Ok(mut cache) = self.cache.try_borrow_mut() {
-            *cache = Some(SampleCache {
-                key: TensorKey::of(&y),
-                chain,
-            });
-        }
+        self.cache.store(chain);
         Ok(y)
-    }
-
-    /// The cached chain if `value` is the last draw.
-    fn cached_chain(&self, value: &Tensor) -> Option<Vec<Tensor>> {
-        let cache = self.cache.try_borrow().ok()?;
-        let cached = cache.as_ref()?;
-        (cached.key == TensorKey::of(value))
-            .then(|| cached.chain.iter().map(Tensor::shallow_clone).collect())
     }
 
     /// `log p(y)` from the per-transform log-Jacobians (`terms[i]` for
@@ -378,7 +331,7 @@ impl<D: Distribution> Distribution for TransformedDistribution<D> {
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {
         let value = toolkit::validate_value(self, value)?;
         let parts = self.chain.parts();
-        let cached = self.cached_chain(&value);
+        let cached = self.cache.lookup(&value);
         let mut terms: Vec<Option<Tensor>> = (0..parts.len()).map(|_| None).collect();
         let mut y = value;
         for (i, part) in parts.iter().enumerate().rev() {

@@ -22,8 +22,13 @@ struct Entry {
 
 /// What identifies a tensor as the one returned: same storage location,
 /// geometry, type, device and version counter (an in-place write bumps
-/// it). The entry keeps the storage alive, so no other tensor can take
-/// its address meanwhile.
+/// it), and the same place in the autograd graph as far as it shows:
+/// `requires_grad` and `is_leaf`, so that `y.detach()` of a draw that
+/// carries a graph (or a detached copy made a leaf that requires grad) is
+/// a different value, scored by inverting — its gradient is taken at a
+/// fixed `y`, which the cached pre-image, a function of the parameters,
+/// would get wrong. The entry keeps the storage alive, so no other tensor
+/// can take its address meanwhile.
 #[derive(Debug, PartialEq, Eq)]
 struct TensorKey {
     data: usize,
@@ -32,6 +37,8 @@ struct TensorKey {
     kind: Kind,
     device: Device,
     version: i64,
+    requires_grad: bool,
+    is_leaf: bool,
 }
 
 impl TensorKey {
@@ -43,6 +50,8 @@ impl TensorKey {
             kind: tensor.kind(),
             device: tensor.device(),
             version: tensor.internal_version(),
+            requires_grad: tensor.requires_grad(),
+            is_leaf: tensor.is_leaf(),
         }
     }
 }

@@ -37,9 +37,12 @@ const FAMILY: &str = "TransformedDistribution";
 /// order). A transform without an inverse (a flow) still scores this
 /// distribution's own samples: the last `sample`/`rsample` keeps its draw
 /// and every intermediate, and `log_prob` of that very tensor (same data
-/// pointer, shape, strides, type and version counter — an in-place change
-/// invalidates it) uses them instead of inverting, as torch's transforms
-/// with `cache_size=1` do. The cache holds the draw and its graph until
+/// pointer, shape, strides, type, version counter, `requires_grad` and
+/// `is_leaf` — an in-place change or a `detach()` makes it another value)
+/// uses them instead of inverting, as torch's transforms with
+/// `cache_size=1` do. Scoring a detached draw therefore inverts, so that
+/// its gradient is the one at a fixed `y` (a flow without an inverse
+/// cannot score it). The cache holds the draw and its graph until
 /// the next draw or [`clear_cache`](Self::clear_cache);
 /// [`rsample_with_log_prob`](Self::rsample_with_log_prob) uses no cache.
 ///

@@ -48,6 +48,15 @@ impl Transform for SoftmaxTransform {
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         check_input(NAME, "x", x, 1)?;
+        if x.size()[x.dim() - 1] == 0 {
+            return Err(Error::ShapeMismatch {
+                context: NAME,
+                left: "x",
+                left_shape: x.size(),
+                right: "a last dimension of at least one element",
+                right_shape: vec![1],
+            });
+        }
         let (max, _) = x.max_dim(-1, true);
         let unnormalized = (x - max).exp();
         let total = unnormalized.sum_dim_intlist(-1, true, None::<Kind>);

@@ -184,6 +184,18 @@ fn bad_inputs_are_errors_not_panics() {
         LowerCholeskyTransform.forward(&f64s(&[1.0; 6], &[2, 3])),
         Err(Error::ShapeMismatch { .. })
     ));
+    let no_categories = Tensor::zeros([2, 0], (Kind::Double, tch::Device::Cpu));
+    assert!(matches!(
+        SoftmaxTransform.forward(&no_categories),
+        Err(Error::Torch(_))
+    ));
+    assert_eq!(
+        StickBreakingTransform
+            .forward(&no_categories)
+            .unwrap()
+            .size(),
+        [2, 1]
+    );
     let not_spd = f64s(&[1.0, 2.0, 2.0, 1.0], &[2, 2]);
     assert!(matches!(
         PositiveDefiniteTransform.inverse(&not_spd),

@@ -104,6 +104,43 @@ fn a_flow_scores_its_own_samples() {
     ));
 }
 
+/// A detached draw is another value: scored by inverting, with the
+/// gradient at a fixed `y` (through `x = f⁻¹(y)`), not through the cached
+/// pre-image, which is a function of the parameters.
+#[test]
+fn a_detached_draw_is_scored_at_a_fixed_value() {
+    let loc = f64s(&[0.3, -1.0], &[2]).set_requires_grad(true);
+    let scale = f64s(&[0.5, 1.2], &[2]);
+    let tanh = || -> Vec<Box<dyn Transform>> { vec![Box::new(TanhTransform)] };
+    let dist = TransformedDistribution::new(Normal::new(&loc, &scale).unwrap(), tanh()).unwrap();
+    tch::manual_seed(5);
+    let y = dist.rsample(&[3]).unwrap();
+    // d/dμ log q(y) at fixed y: (atanh y − μ)/σ² per element.
+    let fixed = y.detach();
+    let log_prob = dist.log_prob(&fixed).unwrap().sum(Kind::Double);
+    let grad = Tensor::run_backward(&[log_prob], &[&loc], false, false).remove(0);
+    let expected =
+        ((fixed.atanh() - loc.detach()) / scale.square()).sum_dim_intlist(0, false, None::<Kind>);
+    assert_close(&grad, &values(&expected), 1e-9, 1e-9);
+    // A flow cannot invert, so it refuses a detached draw, or one made a leaf.
+    let flow = TransformedDistribution::new(
+        Normal::new(&loc, &scale).unwrap(),
+        vec![Box::new(ForwardOnlyTanh)],
+    )
+    .unwrap();
+    let y = flow.rsample(&[3]).unwrap();
+    assert!(flow.log_prob(&y).is_ok());
+    assert!(matches!(
+        flow.log_prob(&y.detach()),
+        Err(Error::NotImplemented { .. })
+    ));
+    let leaf = y.detach().set_requires_grad(true);
+    assert!(matches!(
+        flow.log_prob(&leaf),
+        Err(Error::NotImplemented { .. })
+    ));
+}
+
 /// Scoring its own draw keeps the gradient path through the pre-image,
 /// which is what a reparameterized ELBO needs.
 #[test]

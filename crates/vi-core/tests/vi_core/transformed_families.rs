@@ -26,7 +26,8 @@
 
 use tch::{Kind, Tensor};
 use vi_core::{
-    Constraint, Distribution, Error, Expand, HalfNormal, LogNormal, Rsample, TanhNormal, validation,
+    Constraint, Distribution, Error, Expand, HalfNormal, Independent, LogNormal, Rsample,
+    TanhNormal, validation,
 };
 
 use crate::common::{assert_close, f64s, values};
@@ -322,6 +323,20 @@ fn tanh_normal_scores_saturated_draws() {
         values(&dist.log_prob(&y.copy()).unwrap()),
         [f64::NEG_INFINITY; 8]
     );
+}
+
+/// The SAC policy: a vector of squashed actions, `Independent` over the
+/// action dimension, still scores its saturated draws through the cache.
+#[test]
+fn independent_tanh_normal_scores_its_own_draws() {
+    let loc = Tensor::from_slice(&[12.0f32, 0.3, -11.0]);
+    let dist = Independent::new(TanhNormal::new(&loc, &Tensor::from(0.3f32)).unwrap(), 1).unwrap();
+    tch::manual_seed(14);
+    let actions = dist.rsample(&[4]).unwrap();
+    assert_eq!(actions.size(), [4, 3]);
+    let log_prob = dist.log_prob(&actions).unwrap();
+    assert_eq!(log_prob.size(), [4]);
+    assert!(values(&log_prob).iter().all(|v| v.is_finite()));
 }
 
 #[test]

@@ -187,7 +187,7 @@ fn bad_inputs_are_errors_not_panics() {
     let no_categories = Tensor::zeros([2, 0], (Kind::Double, tch::Device::Cpu));
     assert!(matches!(
         SoftmaxTransform.forward(&no_categories),
-        Err(Error::Torch(_))
+        Err(Error::ShapeMismatch { .. })
     ));
     assert_eq!(
         StickBreakingTransform

@@ -27,6 +27,8 @@ mod kl_tables;
 mod methods;
 #[path = "vi_core/relaxed.rs"]
 mod relaxed;
+#[path = "vi_core/relaxed_behaviour.rs"]
+mod relaxed_behaviour;
 #[path = "vi_core/stability.rs"]
 mod stability;
 #[path = "vi_core/toolkit.rs"]

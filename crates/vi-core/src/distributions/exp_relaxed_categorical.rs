@@ -5,6 +5,7 @@
 use tch::{Device, Kind, Tensor};
 
 use super::temperature::checked_temperature;
+use super::transformed_family::no_closed_form;
 use crate::constraint::Constraint;
 use crate::distribution::{Distribution, Expand, Rsample};
 use crate::error::{Error, Result};
@@ -182,15 +183,15 @@ impl Distribution for ExpRelaxedCategorical {
     }
 
     fn entropy(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "entropy", "no closed form"))
+        no_closed_form(FAMILY, "entropy")
     }
 
     fn mean(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "mean", "no closed form"))
+        no_closed_form(FAMILY, "mean")
     }
 
     fn variance(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "variance", "no closed form"))
+        no_closed_form(FAMILY, "variance")
     }
 }
 

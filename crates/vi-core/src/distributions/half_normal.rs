@@ -7,9 +7,10 @@ use std::f64::consts::{LN_2, PI};
 use tch::{Device, Kind, Tensor};
 
 use super::checked_normal::normal_from_scale;
+use super::transformed_family::transformed_family;
 use super::{Normal, TransformedDistribution};
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::Distribution;
 use crate::error::Result;
 use crate::toolkit;
 use crate::transforms::AbsTransform;
@@ -136,18 +137,4 @@ impl Distribution for HalfNormal {
     }
 }
 
-impl Rsample for HalfNormal {
-    /// `|σε|`, `ε ~ N(0, 1)` (torch's draw).
-    fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        self.inner.rsample(sample_shape)
-    }
-}
-
-impl Expand for HalfNormal {
-    fn expand(&self, batch_shape: &[i64]) -> Result<Self> {
-        toolkit::check_expand(FAMILY, self.batch_shape(), batch_shape)?;
-        Ok(Self {
-            inner: self.inner.expand(batch_shape)?,
-        })
-    }
-}
+transformed_family!(HalfNormal, "`|σε|`, `ε ~ N(0, 1)` (torch's draw).");

@@ -6,9 +6,10 @@
 use tch::{Device, Kind, Tensor};
 
 use super::temperature::checked_temperature;
+use super::transformed_family::no_closed_form;
 use crate::constraint::Constraint;
 use crate::distribution::{Distribution, Expand, Rsample};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::toolkit;
 
 const FAMILY: &str = "LogitRelaxedBernoulli";
@@ -26,7 +27,7 @@ const FAMILY: &str = "LogitRelaxedBernoulli";
 /// Sampling is torch's, op for op: `p = clamp_probs(probs)`,
 /// `u = clamp_probs(rand)`, `(log u − log1p(−u) + log p − log1p(−p)) / λ`
 /// (from `logits`, `p = σ(ℓ)` first, as torch). Mean, variance and
-/// entropy have no closed form ([`Error::NotImplemented`]).
+/// entropy have no closed form ([`Error::NotImplemented`](crate::Error::NotImplemented)).
 ///
 /// `temperature` is one per batch element (broadcasting to the batch
 /// shape) or a single element; torch does not check it.
@@ -42,11 +43,11 @@ impl LogitRelaxedBernoulli {
     /// From the probability of a one.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] if a probability is outside `[0, 1]` or
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) if a probability is outside `[0, 1]` or
     /// the temperature is not positive and finite (value checks run while
     /// [`validation`](crate::validation) is on);
-    /// [`Error::Dtype`]/[`Error::DeviceMismatch`] if the two differ in type
-    /// or device; [`Error::ShapeMismatch`] if the temperature has more
+    /// [`Error::Dtype`](crate::Error::Dtype)/[`Error::DeviceMismatch`](crate::Error::DeviceMismatch) if the two differ in type
+    /// or device; [`Error::ShapeMismatch`](crate::Error::ShapeMismatch) if the temperature has more
     /// than one element and does not broadcast to the batch shape.
     pub fn from_probs(temperature: &Tensor, probs: &Tensor) -> Result<Self> {
         toolkit::check_floating(FAMILY, "probs", probs)?;
@@ -139,15 +140,15 @@ impl Distribution for LogitRelaxedBernoulli {
     }
 
     fn entropy(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "entropy", "no closed form"))
+        no_closed_form(FAMILY, "entropy")
     }
 
     fn mean(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "mean", "no closed form"))
+        no_closed_form(FAMILY, "mean")
     }
 
     fn variance(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "variance", "no closed form"))
+        no_closed_form(FAMILY, "variance")
     }
 }
 

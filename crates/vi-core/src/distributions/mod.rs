@@ -16,6 +16,7 @@ mod sample_cache;
 mod tanh_normal;
 mod temperature;
 mod transformed;
+mod transformed_family;
 
 pub use bernoulli::Bernoulli;
 pub use exp_relaxed_categorical::ExpRelaxedCategorical;

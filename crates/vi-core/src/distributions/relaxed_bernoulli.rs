@@ -5,10 +5,12 @@
 
 use tch::{Device, Kind, Tensor};
 
+use super::transformed_family::no_closed_form;
+use super::transformed_family::transformed_family;
 use super::{LogitRelaxedBernoulli, TransformedDistribution};
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
-use crate::error::{Error, Result};
+use crate::distribution::Distribution;
+use crate::error::Result;
 use crate::toolkit;
 use crate::transforms::SigmoidTransform;
 
@@ -24,7 +26,7 @@ const FAMILY: &str = "RelaxedBernoulli";
 /// log p_X(logit y) − log σ'(logit y)`, with `y` clamped into
 /// `[tiny, 1 − ε]` by the sigmoid's inverse. Values outside `[0, 1]` get
 /// `−∞` (torch: the density of the clamped value). Mean, variance,
-/// entropy and cdf are not available ([`Error::NotImplemented`], as torch).
+/// entropy and cdf are not available ([`Error::NotImplemented`](crate::Error::NotImplemented), as torch).
 #[derive(Debug)]
 pub struct RelaxedBernoulli {
     inner: TransformedDistribution<LogitRelaxedBernoulli>,
@@ -82,7 +84,7 @@ impl RelaxedBernoulli {
     /// [`TransformedDistribution::rsample_with_log_prob`]).
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a negative sample dimension.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for a negative sample dimension.
     pub fn rsample_with_log_prob(&self, sample_shape: &[i64]) -> Result<(Tensor, Tensor)> {
         self.inner.rsample_with_log_prob(sample_shape)
     }
@@ -126,29 +128,16 @@ impl Distribution for RelaxedBernoulli {
     }
 
     fn entropy(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "entropy", "no closed form"))
+        no_closed_form(FAMILY, "entropy")
     }
 
     fn mean(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "mean", "no closed form"))
+        no_closed_form(FAMILY, "mean")
     }
 
     fn variance(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "variance", "no closed form"))
+        no_closed_form(FAMILY, "variance")
     }
 }
 
-impl Rsample for RelaxedBernoulli {
-    fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        self.inner.rsample(sample_shape)
-    }
-}
-
-impl Expand for RelaxedBernoulli {
-    fn expand(&self, batch_shape: &[i64]) -> Result<Self> {
-        toolkit::check_expand(FAMILY, self.batch_shape(), batch_shape)?;
-        Ok(Self {
-            inner: self.inner.expand(batch_shape)?,
-        })
-    }
-}
+transformed_family!(RelaxedBernoulli, "`σ` of the base's draw (torch's).");

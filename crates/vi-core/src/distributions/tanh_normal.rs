@@ -5,10 +5,12 @@
 use tch::{Device, Kind, Tensor};
 
 use super::checked_normal::{normal_from_log_scale, normal_from_scale};
+use super::transformed_family::no_closed_form;
+use super::transformed_family::transformed_family;
 use super::{Normal, TransformedDistribution};
 use crate::constraint::{Bound, Constraint};
-use crate::distribution::{Distribution, Expand, Rsample};
-use crate::error::{Error, Result};
+use crate::distribution::Distribution;
+use crate::error::Result;
 use crate::toolkit;
 use crate::transforms::TanhTransform;
 
@@ -31,7 +33,7 @@ const FAMILY: &str = "TanhNormal";
 ///
 /// `cdf(y) = Φ((atanh y − μ)/σ)` (0 below −1, 1 above 1) and
 /// `icdf(p) = tanh(μ + σ Φ⁻¹(p))`. Mean, variance, entropy and mode have no
-/// closed form ([`Error::NotImplemented`], as torch's composite).
+/// closed form ([`Error::NotImplemented`](crate::Error::NotImplemented), as torch's composite).
 #[derive(Debug)]
 pub struct TanhNormal {
     inner: TransformedDistribution<Normal>,
@@ -132,15 +134,15 @@ impl Distribution for TanhNormal {
     }
 
     fn entropy(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "entropy", "no closed form"))
+        no_closed_form(FAMILY, "entropy")
     }
 
     fn mean(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "mean", "no closed form"))
+        no_closed_form(FAMILY, "mean")
     }
 
     fn variance(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "variance", "no closed form"))
+        no_closed_form(FAMILY, "variance")
     }
 
     /// `Φ((atanh y − μ)/σ)`, 0 below −1 and 1 above 1.
@@ -158,18 +160,4 @@ impl Distribution for TanhNormal {
     }
 }
 
-impl Rsample for TanhNormal {
-    /// `tanh(μ + σε)`, `ε ~ N(0, 1)` (torch's draw).
-    fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        self.inner.rsample(sample_shape)
-    }
-}
-
-impl Expand for TanhNormal {
-    fn expand(&self, batch_shape: &[i64]) -> Result<Self> {
-        toolkit::check_expand(FAMILY, self.batch_shape(), batch_shape)?;
-        Ok(Self {
-            inner: self.inner.expand(batch_shape)?,
-        })
-    }
-}
+transformed_family!(TanhNormal, "`tanh(μ + σε)`, `ε ~ N(0, 1)` (torch's draw).");

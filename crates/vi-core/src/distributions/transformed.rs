@@ -8,6 +8,7 @@ use std::rc::Rc;
 use tch::{Device, Kind, Tensor};
 
 use super::sample_cache::SampleCache;
+use super::transformed_family::no_closed_form;
 use crate::constraint::Constraint;
 use crate::distribution::{Distribution, Expand, Rsample};
 use crate::error::{Error, Result};
@@ -351,15 +352,15 @@ impl<D: Distribution> Distribution for TransformedDistribution<D> {
     }
 
     fn entropy(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "entropy", "no closed form"))
+        no_closed_form(FAMILY, "entropy")
     }
 
     fn mean(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "mean", "no closed form"))
+        no_closed_form(FAMILY, "mean")
     }
 
     fn variance(&self) -> Result<Tensor> {
-        Err(Error::not_implemented(FAMILY, "variance", "no closed form"))
+        no_closed_form(FAMILY, "variance")
     }
 
     /// The base's cdf at `f⁻¹(value)`, flipped to `1 − F` where the chain

@@ -16,9 +16,13 @@
 //! | [`Bernoulli`] | from logits (stable) or probabilities |
 //! | [`Independent`] | batch dims reinterpreted as event dims (diagonal Gaussians) |
 //! | [`MultivariateNormal`] | `N(μ, LLᵀ)` from `scale_tril` |
+//! | [`LogNormal`], [`HalfNormal`], [`TanhNormal`] | `exp`, `|·|` and `tanh` of a Normal, with torch's closed forms |
+//! | [`RelaxedBernoulli`], [`RelaxedOneHotCategorical`] | Concrete / Gumbel-softmax relaxations (over [`LogitRelaxedBernoulli`], [`ExpRelaxedCategorical`]) |
+//! | [`TransformedDistribution`] | a base pushed through transforms; flows score their own samples |
 //! | [`Distribution`], [`Rsample`], [`Expand`], [`Detach`] | the traits every family implements |
 //! | [`Constraint`] | supports and parameter sets (torch's `constraints`) |
-//! | [`Transform`] | differentiable maps with log-Jacobians (torch's `transforms`) |
+//! | [`Transform`], [`transforms`] | differentiable maps with log-Jacobians (torch's `transforms`): affine, exp, sigmoid, tanh, softplus, stick-breaking, composition, … |
+//! | [`biject_to`], [`transform_to`] | the transform from the reals onto a [`Constraint`] (torch's `constraint_registry`) |
 //! | [`kl_divergence`], [`KlDivergence`] | closed-form KL per pair; a missing pair does not compile |
 //! | [`KlRule`], [`kl_divergence_with`], [`BuiltinKl`], [`MonteCarloKl`] | tables of KL formulas, open to your own pairs |
 //! | [`monte_carlo_kl`] | `E_p[log p − log q]` for any pair |
@@ -122,12 +126,16 @@ mod estimators;
 mod grid;
 mod kl;
 pub mod toolkit;
-mod transforms;
+pub mod transforms;
 pub mod validation;
 
 pub use constraint::{Bound, Constraint};
 pub use distribution::{Detach, Distribution, Expand, Rsample};
-pub use distributions::{Bernoulli, Exponential, Independent, MultivariateNormal, Normal};
+pub use distributions::{
+    Bernoulli, ExpRelaxedCategorical, Exponential, HalfNormal, Independent, LogNormal,
+    LogitRelaxedBernoulli, MultivariateNormal, Normal, RelaxedBernoulli, RelaxedOneHotCategorical,
+    TanhNormal, TransformedDistribution,
+};
 pub use error::{Error, Result};
 pub use estimators::{
     Baseline, DecayingAverageBaseline, Estimate, ScoreFunctionEstimate, analytic_kl_elbo,
@@ -139,4 +147,4 @@ pub use kl::{
     BuiltinKl, KlDivergence, KlRule, MonteCarloKl, kl_divergence, kl_divergence_with,
     monte_carlo_kl,
 };
-pub use transforms::Transform;
+pub use transforms::{Transform, biject_to, transform_to};

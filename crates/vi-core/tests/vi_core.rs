@@ -3,6 +3,8 @@
 //! Seeded tests rely on libtorch's process-wide generator; run them with
 //! `cargo nextest run -p vi-core`, which gives every test its own process.
 
+#[path = "vi_core/biject.rs"]
+mod biject;
 #[path = "vi_core/common.rs"]
 mod common;
 #[path = "vi_core/distributions.rs"]
@@ -25,7 +27,25 @@ mod kl;
 mod kl_tables;
 #[path = "vi_core/methods.rs"]
 mod methods;
+#[path = "vi_core/relaxed.rs"]
+mod relaxed;
+#[path = "vi_core/relaxed_behaviour.rs"]
+mod relaxed_behaviour;
 #[path = "vi_core/stability.rs"]
 mod stability;
 #[path = "vi_core/toolkit.rs"]
 mod toolkit;
+#[path = "vi_core/transform_api.rs"]
+mod transform_api;
+#[path = "vi_core/transform_chains.rs"]
+mod transform_chains;
+#[path = "vi_core/transformed.rs"]
+mod transformed;
+#[path = "vi_core/transformed_behaviour.rs"]
+mod transformed_behaviour;
+#[path = "vi_core/transformed_families.rs"]
+mod transformed_families;
+#[path = "vi_core/transformed_mc.rs"]
+mod transformed_mc;
+#[path = "vi_core/transforms.rs"]
+mod transforms;

@@ -56,6 +56,7 @@ mod exponential;
 mod independent;
 mod multivariate_normal;
 mod normal;
+mod transformed;
 
 use tch::{Kind, Tensor};
 

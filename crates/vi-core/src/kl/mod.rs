@@ -52,10 +52,16 @@
 //! ```
 
 mod bernoulli;
+mod beta;
+mod dirichlet;
+mod disjoint;
 mod exponential;
+mod gamma;
 mod independent;
+mod laplace;
 mod multivariate_normal;
 mod normal;
+mod uniform;
 
 use tch::{Kind, Tensor};
 

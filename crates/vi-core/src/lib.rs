@@ -126,8 +126,8 @@ pub mod validation;
 pub use constraint::{Bound, Constraint};
 pub use distribution::{Distribution, Expand, Rsample};
 pub use distributions::{
-    Bernoulli, Beta, Dirichlet, Exponential, Gamma, Independent, Laplace, MultivariateNormal, Normal,
-    StudentT, Uniform,
+    Bernoulli, Beta, Dirichlet, Exponential, Gamma, Independent, Laplace, MultivariateNormal,
+    Normal, StudentT, Uniform,
 };
 pub use elbo::{analytic_kl_elbo, analytic_kl_elbo_with, monte_carlo_elbo};
 pub use error::{Error, Result};

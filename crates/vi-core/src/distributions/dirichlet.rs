@@ -120,12 +120,8 @@ impl Distribution for Dirichlet {
     /// `_sample_dirichlet(α.expand(shape))`: the generator calls of torch's
     /// `sample` (its `rsample` under `no_grad`).
     fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        let shape = toolkit::extended_shape(
-            FAMILY,
-            sample_shape,
-            &self.batch_shape,
-            &self.event_shape,
-        )?;
+        let shape =
+            toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &self.event_shape)?;
         let alpha = self.concentration.expand(shape.as_slice(), false);
         Ok(tch::no_grad(|| alpha.f_internal_sample_dirichlet())?)
     }
@@ -134,10 +130,7 @@ impl Distribution for Dirichlet {
     /// batch shape.
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {
         let value = toolkit::validate_value(self, value)?;
-        let outside = value
-            .lt(0.0)
-            .logical_or(&value.gt(1.0))
-            .any_dim(-1, false);
+        let outside = value.lt(0.0).logical_or(&value.gt(1.0)).any_dim(-1, false);
         let log_density = toolkit::in_float64([&self.concentration, &value], |[alpha, x]| {
             let kernel = (&alpha - 1.0).xlogy(&x).sum_dim_intlist(-1, false, None);
             let total = alpha.sum_dim_intlist(-1, false, None);

@@ -54,10 +54,8 @@ impl Gamma {
     /// not broadcast; dtype and device errors if the two differ or are not
     /// floating point.
     pub fn new(concentration: &Tensor, rate: &Tensor) -> Result<Self> {
-        let params = toolkit::broadcast_params(
-            FAMILY,
-            &[("concentration", concentration), ("rate", rate)],
-        )?;
+        let params =
+            toolkit::broadcast_params(FAMILY, &[("concentration", concentration), ("rate", rate)])?;
         let batch_shape = params.batch_shape.clone();
         let [concentration, rate] = params.into_array()?;
         toolkit::check_positive(FAMILY, "concentration", &concentration)?;

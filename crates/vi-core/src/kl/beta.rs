@@ -88,8 +88,10 @@ impl KlDivergence<Gamma> for Beta {
                 let total = &a + &b;
                 let mean_log = a.digamma() - total.digamma();
                 let normalizer = alpha.lgamma() - &alpha * beta.log();
-                Ok(negative_entropy(&a, &b) + normalizer - (alpha - 1.0) * mean_log
-                    + beta * (a / total))
+                Ok(
+                    negative_entropy(&a, &b) + normalizer - (alpha - 1.0) * mean_log
+                        + beta * (a / total),
+                )
             },
         )
     }
@@ -131,7 +133,12 @@ impl KlDivergence<Uniform> for Beta {
     fn kl_divergence(&self, q: &Uniform) -> Result<Tensor> {
         check_batches(self, q)?;
         let finite = in_float64(
-            [self.concentration1(), self.concentration0(), q.low(), q.high()],
+            [
+                self.concentration1(),
+                self.concentration0(),
+                q.low(),
+                q.high(),
+            ],
             |[a, b, low, high]| Ok(negative_entropy(&a, &b) + (high - low).log()),
         )?;
         let outside = q.low().gt(0.0).logical_or(&q.high().lt(1.0));

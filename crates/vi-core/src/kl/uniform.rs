@@ -26,7 +26,10 @@ impl KlDivergence<Uniform> for Uniform {
     fn kl_divergence(&self, q: &Uniform) -> Result<Tensor> {
         check_batches(self, q)?;
         let finite = (q.width() / self.width()).log();
-        let outside = q.low().gt_tensor(self.low()).logical_or(&q.high().lt_tensor(self.high()));
+        let outside = q
+            .low()
+            .gt_tensor(self.low())
+            .logical_or(&q.high().lt_tensor(self.high()));
         Ok(finite.masked_fill(&outside, f64::INFINITY))
     }
 }

@@ -2,7 +2,10 @@
 //! StudentT — and the KL divergences among them and Normal and Exponential,
 //! against torch.distributions 2.13, closed forms and Monte Carlo.
 
+mod beta;
+mod dirichlet;
 mod draws;
+mod gamma;
 mod laplace;
 mod uniform;
 

@@ -7,6 +7,7 @@ mod dirichlet;
 mod draws;
 mod gamma;
 mod laplace;
+mod student_t;
 mod uniform;
 
 use tch::{Kind, Tensor};

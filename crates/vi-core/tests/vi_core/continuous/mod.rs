@@ -6,6 +6,7 @@ mod beta;
 mod dirichlet;
 mod draws;
 mod gamma;
+mod kl_golden;
 mod laplace;
 mod student_t;
 mod uniform;

@@ -7,6 +7,7 @@ mod dirichlet;
 mod draws;
 mod gamma;
 mod kl_golden;
+mod kl_monte_carlo;
 mod laplace;
 mod student_t;
 mod uniform;

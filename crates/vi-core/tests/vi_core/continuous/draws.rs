@@ -31,14 +31,19 @@ fn tensor(values: &[f64], shape: &[i64], kind: Kind) -> Tensor {
 #[track_caller]
 fn check_draws<D: Rsample>(build: impl Fn(bool) -> D, seed: i64, shape: &[i64], expected: &[f64]) {
     tch::manual_seed(seed);
-    let sampled = build(false).sample(&[2]).unwrap();
+    let sampled = build(false).sample(&[2]).expect("draws");
     assert_eq!(sampled.size(), shape);
     assert!(!sampled.requires_grad());
     assert_close(&sampled, expected, 0.0, 0.0);
     tch::manual_seed(seed);
-    assert_close(&build(false).rsample(&[2]).unwrap(), expected, 0.0, 0.0);
+    assert_close(
+        &build(false).rsample(&[2]).expect("draws"),
+        expected,
+        0.0,
+        0.0,
+    );
     tch::manual_seed(seed);
-    let reparameterized = build(true).rsample(&[2]).unwrap();
+    let reparameterized = build(true).rsample(&[2]).expect("draws");
     assert!(reparameterized.requires_grad());
     assert_close(&reparameterized, expected, 0.0, 0.0);
 }
@@ -57,7 +62,7 @@ fn uniform(kind: Kind) -> impl Fn(bool) -> Uniform {
             &param(&[0.0, -1.0, 2.0], &[3], kind, grad),
             &param(&[1.0, 3.0, 2.5], &[3], kind, grad),
         )
-        .unwrap()
+        .expect("valid parameters")
     }
 }
 
@@ -89,7 +94,7 @@ fn laplace(kind: Kind) -> impl Fn(bool) -> Laplace {
             &param(&[0.0, 1.0, -2.0], &[3], kind, grad),
             &param(&[1.0, 0.5, 3.0], &[3], kind, grad),
         )
-        .unwrap()
+        .expect("valid parameters")
     }
 }
 
@@ -121,7 +126,7 @@ fn gamma(kind: Kind) -> impl Fn(bool) -> Gamma {
             &param(&[0.5, 1.0, 3.0], &[3], kind, grad),
             &param(&[1.0, 2.0, 0.5], &[3], kind, grad),
         )
-        .unwrap()
+        .expect("valid parameters")
     }
 }
 
@@ -153,7 +158,7 @@ fn beta(kind: Kind) -> impl Fn(bool) -> Beta {
             &param(&[0.5, 2.0, 5.0], &[3], kind, grad),
             &param(&[0.7, 2.0, 1.0], &[3], kind, grad),
         )
-        .unwrap()
+        .expect("valid parameters")
     }
 }
 
@@ -181,7 +186,8 @@ fn beta_draws_match_pytorch() {
 
 fn dirichlet(kind: Kind) -> impl Fn(bool) -> Dirichlet {
     move |grad| {
-        Dirichlet::new(&param(&[0.5, 1.0, 2.0, 3.0, 0.2, 1.0], &[2, 3], kind, grad)).unwrap()
+        Dirichlet::new(&param(&[0.5, 1.0, 2.0, 3.0, 0.2, 1.0], &[2, 3], kind, grad))
+            .expect("valid parameters")
     }
 }
 
@@ -226,7 +232,7 @@ fn student_t(kind: Kind) -> impl Fn(bool) -> StudentT {
             &param(&[0.0, 1.0, -1.0], &[3], kind, grad),
             &param(&[1.0, 2.0, 0.5], &[3], kind, grad),
         )
-        .unwrap()
+        .expect("valid parameters")
     }
 }
 

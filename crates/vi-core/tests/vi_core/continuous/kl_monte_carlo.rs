@@ -18,7 +18,7 @@ const NUM_SAMPLES: i64 = 200_000;
 /// `NUM_SAMPLES` seeded draws of `p`, for [`check_against_monte_carlo`].
 fn draws_of<P: Distribution>(p: &P, seed: i64) -> Tensor {
     tch::manual_seed(seed);
-    p.sample(&[NUM_SAMPLES]).unwrap()
+    p.sample(&[NUM_SAMPLES]).expect("draws")
 }
 
 /// The mean of `log p(x) − log q(x)` over the draws `x` of `p`, with its
@@ -30,9 +30,10 @@ where
     P: KlDivergence<Q> + Distribution,
     Q: Distribution,
 {
-    let log_ratio = p.log_prob(draws).unwrap() - q.log_prob(draws).unwrap();
+    let log_ratio =
+        p.log_prob(draws).expect("log densities") - q.log_prob(draws).expect("log densities");
     let (estimate, stderr) = mean_and_stderr(&log_ratio);
-    let exact = kl_divergence(p, q).unwrap();
+    let exact = kl_divergence(p, q).expect("the closed-form KL");
     assert_eq!(exact.size(), estimate.size());
     assert_within_stderr(&estimate, &exact, &stderr, NUM_STDERR, 1e-10);
 }
@@ -42,22 +43,22 @@ fn v(values: &[f64]) -> Tensor {
 }
 
 fn uniform(low: &[f64], high: &[f64]) -> Uniform {
-    Uniform::new(&v(low), &v(high)).unwrap()
+    Uniform::new(&v(low), &v(high)).expect("valid parameters")
 }
 fn normal(loc: &[f64], scale: &[f64]) -> Normal {
-    Normal::new(&v(loc), &v(scale)).unwrap()
+    Normal::new(&v(loc), &v(scale)).expect("valid parameters")
 }
 fn laplace(loc: &[f64], scale: &[f64]) -> Laplace {
-    Laplace::new(&v(loc), &v(scale)).unwrap()
+    Laplace::new(&v(loc), &v(scale)).expect("valid parameters")
 }
 fn exponential(rate: &[f64]) -> Exponential {
-    Exponential::new(&v(rate)).unwrap()
+    Exponential::new(&v(rate)).expect("valid parameters")
 }
 fn gamma(concentration: &[f64], rate: &[f64]) -> Gamma {
-    Gamma::new(&v(concentration), &v(rate)).unwrap()
+    Gamma::new(&v(concentration), &v(rate)).expect("valid parameters")
 }
 fn beta(one: &[f64], zero: &[f64]) -> Beta {
-    Beta::new(&v(one), &v(zero)).unwrap()
+    Beta::new(&v(one), &v(zero)).expect("valid parameters")
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The Laplace family: torch's values, moments by Monte Carlo,
 //! reparameterization gradients, cdf and icdf, refusals.
 
+use std::f64::consts::{FRAC_1_SQRT_2, SQRT_2};
+
 use tch::{Kind, Tensor};
 use vi_core::{Distribution, Error, Expand, Laplace, Rsample};
 
@@ -78,8 +80,8 @@ fn laplace_matches_pytorch() {
                 mean: &[0.0, 1.0, -2.0, 5.0],
                 variance: &[2.0, 0.5, 18.0, 2e-06],
                 stddev: &[
-                    1.4142135623730951,
-                    0.7071067811865476,
+                    SQRT_2,
+                    FRAC_1_SQRT_2,
                     4.242640687119286,
                     0.0014142135623730952,
                 ],

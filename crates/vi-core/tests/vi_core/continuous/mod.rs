@@ -5,15 +5,17 @@
 mod beta;
 mod dirichlet;
 mod draws;
+mod extremes;
 mod gamma;
 mod kl_golden;
+mod kl_golden_gamma_beta;
 mod kl_monte_carlo;
 mod laplace;
 mod student_t;
 mod uniform;
 
 use tch::{Kind, Tensor};
-use vi_core::{Distribution, Error};
+use vi_core::{Distribution, Error, KlDivergence, kl_divergence};
 
 use crate::common::{assert_within_stderr, mean_and_stderr, values};
 
@@ -89,30 +91,45 @@ pub fn check_against_torch<D: Distribution>(
     };
     check(
         "log_prob",
-        dist.log_prob(value).unwrap(),
+        dist.log_prob(value).expect("log densities"),
         torch.log_prob,
         &batch,
     );
-    check("entropy", dist.entropy().unwrap(), torch.entropy, &batch);
-    check("mean", dist.mean().unwrap(), torch.mean, &full);
-    check("variance", dist.variance().unwrap(), torch.variance, &full);
-    check("stddev", dist.stddev().unwrap(), torch.stddev, &full);
-    check("mode", dist.mode().unwrap(), torch.mode, &full);
+    check(
+        "entropy",
+        dist.entropy().expect("the entropy"),
+        torch.entropy,
+        &batch,
+    );
+    check("mean", dist.mean().expect("the mean"), torch.mean, &full);
+    check(
+        "variance",
+        dist.variance().expect("the variance"),
+        torch.variance,
+        &full,
+    );
+    check(
+        "stddev",
+        dist.stddev().expect("the standard deviation"),
+        torch.stddev,
+        &full,
+    );
+    check("mode", dist.mode().expect("the mode"), torch.mode, &full);
     match torch.cdf {
-        Some(expected) => check("cdf", dist.cdf(value).unwrap(), expected, &batch),
+        Some(expected) => check("cdf", dist.cdf(value).expect("the cdf"), expected, &batch),
         None => assert!(matches!(
             dist.cdf(value),
             Err(Error::NotImplemented { method: "cdf", .. })
         )),
     }
     match torch.icdf {
-        Some(expected) => check("icdf", dist.icdf(p).unwrap(), expected, &batch),
+        Some(expected) => check("icdf", dist.icdf(p).expect("the icdf"), expected, &batch),
         None => assert!(matches!(
             dist.icdf(p),
             Err(Error::NotImplemented { method: "icdf", .. })
         )),
     }
-    let perplexity = dist.perplexity().unwrap();
+    let perplexity = dist.perplexity().expect("the perplexity");
     assert_matches(
         "perplexity",
         &perplexity,
@@ -130,10 +147,10 @@ pub const NUM_STDERR: f64 = 4.0;
 #[track_caller]
 pub fn draws<D: Distribution>(dist: &D, num_samples: i64, seed: i64) -> Tensor {
     tch::manual_seed(seed);
-    let draws = dist.sample(&[num_samples]).unwrap();
-    let inside = dist.support().check(&draws).unwrap();
+    let draws = dist.sample(&[num_samples]).expect("draws");
+    let inside = dist.support().check(&draws).expect("a support check");
     assert!(
-        bool::try_from(inside.all()).unwrap(),
+        bool::try_from(inside.all()).expect("a boolean"),
         "{}: a draw outside the support",
         dist.name()
     );
@@ -144,18 +161,24 @@ pub fn draws<D: Distribution>(dist: &D, num_samples: i64, seed: i64) -> Tensor {
 #[track_caller]
 pub fn check_mean<D: Distribution>(dist: &D, draws: &Tensor) {
     let (estimate, stderr) = mean_and_stderr(draws);
-    assert_within_stderr(&estimate, &dist.mean().unwrap(), &stderr, NUM_STDERR, 1e-12);
+    assert_within_stderr(
+        &estimate,
+        &dist.mean().expect("the mean"),
+        &stderr,
+        NUM_STDERR,
+        1e-12,
+    );
 }
 
 /// The mean squared deviation of `draws` from the exact mean against
 /// `variance()` (valid where the fourth moment is finite).
 #[track_caller]
 pub fn check_variance<D: Distribution>(dist: &D, draws: &Tensor) {
-    let squared = (draws - dist.mean().unwrap()).square();
+    let squared = (draws - dist.mean().expect("the mean")).square();
     let (estimate, stderr) = mean_and_stderr(&squared);
     assert_within_stderr(
         &estimate,
-        &dist.variance().unwrap(),
+        &dist.variance().expect("the variance"),
         &stderr,
         NUM_STDERR,
         1e-12,
@@ -165,10 +188,10 @@ pub fn check_variance<D: Distribution>(dist: &D, draws: &Tensor) {
 /// The mean of `−log p` over `draws` against `entropy()`.
 #[track_caller]
 pub fn check_entropy<D: Distribution>(dist: &D, draws: &Tensor) {
-    let (estimate, stderr) = mean_and_stderr(&-dist.log_prob(draws).unwrap());
+    let (estimate, stderr) = mean_and_stderr(&-dist.log_prob(draws).expect("log densities"));
     assert_within_stderr(
         &estimate,
-        &dist.entropy().unwrap(),
+        &dist.entropy().expect("the entropy"),
         &stderr,
         NUM_STDERR,
         1e-12,
@@ -195,4 +218,18 @@ pub fn replicated(values: &[f64], num_samples: i64) -> Tensor {
         .repeat([num_samples, 1])
         .squeeze_dim(-1)
         .set_requires_grad(true)
+}
+
+/// `KL(p ‖ q)` in the parameters' dtype, of the broadcast batch shape,
+/// against torch's values.
+#[track_caller]
+pub fn check_kl_against_torch<P, Q>(p: &P, q: &Q, expected: &[f64], tol: (f64, f64))
+where
+    P: KlDivergence<Q> + Distribution,
+    Q: Distribution,
+{
+    let kl = kl_divergence(p, q).expect("the closed-form KL");
+    assert_eq!(kl.kind(), p.kind());
+    assert_eq!(kl.size(), [expected.len() as i64]);
+    assert_matches("KL", &kl, expected, tol);
 }

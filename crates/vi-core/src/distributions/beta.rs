@@ -134,9 +134,10 @@ impl Distribution for Beta {
         Ok(&self.concentration1 / self.total())
     }
 
-    /// The first component of the Dirichlet's mode: `(a − 1)/(a + b − 2)`
-    /// for `a, b > 1`; 1 where both are below 1 (torch's choice among the
-    /// two unbounded ends); NaN for `a = b = 1`.
+    /// The first component of the Dirichlet's mode: `(a − 1)⁺/((a − 1)⁺ + (b − 1)⁺)`
+    /// (`(a − 1)/(a + b − 2)` for `a, b > 1`, 0 for `a < 1 ≤ b`, 1 for
+    /// `b < 1 ≤ a`); 1 where both are below 1 (torch's pick between the two
+    /// unbounded ends); NaN where that ratio is `0/0` (`a = b = 1`, say).
     fn mode(&self) -> Result<Tensor> {
         Ok(self.dirichlet.mode()?.select(-1, 0))
     }

@@ -36,6 +36,22 @@ const FAMILY: &str = "Gamma";
 /// - `variance` is computed as `(α/β)/β` and `stddev` as `√α/β`, which
 ///   stay finite (or subnormal) in float32 where torch's `α/β²` overflows
 ///   `β²` (rates beyond about 1.8e19).
+///
+/// ```
+/// use tch::{Kind, Tensor};
+/// use vi_core::{Gamma, Rsample};
+///
+/// # fn main() -> vi_core::Result<()> {
+/// // d/dα E[z] = 1/β, estimated through the draws' implicit gradient.
+/// let alpha = Tensor::from(3.0f64).set_requires_grad(true);
+/// let gamma = Gamma::new(&alpha, &Tensor::from(2.0f64))?;
+/// tch::manual_seed(0);
+/// let mean = gamma.rsample(&[100_000])?.mean(Kind::Double);
+/// let grad = Tensor::run_backward(&[mean], &[&alpha], false, false);
+/// assert!((grad[0].double_value(&[]) - 0.5).abs() < 0.01);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct Gamma {
     concentration: Tensor,

@@ -43,6 +43,22 @@ const LGAMMA_HALF: f64 = 0.572_364_942_924_700_1;
 /// - `stddev` is `σ √(ν/(ν − 2))`, not the square root of the variance,
 ///   which over- or underflows first in float32.
 /// - `loc` must be finite and `df`, `scale` finite (torch admits `+∞`).
+///
+/// Same as torch, and a limit of both: for `ν` near 0.1 the χ² draw
+/// underflows now and then in float32 (it is then clamped to the smallest
+/// normal number, as torch clamps it), and the gradient of such a draw
+/// with respect to `df` is NaN (`0 · ∞` inside libtorch's
+/// `_standard_gamma_grad` chain), draw for draw as torch's.
+///
+/// torch registers no closed-form KL divergence for Student's t, so none
+/// compiles; [`MonteCarloKl`](crate::MonteCarloKl) estimates one:
+/// ```compile_fail,E0277
+/// use tch::Tensor;
+/// use vi_core::{Normal, StudentT, kl_divergence};
+/// let t = StudentT::standard(&Tensor::from(3.0f64)).unwrap();
+/// let n = Normal::new(&Tensor::from(0.0f64), &Tensor::from(1.0f64)).unwrap();
+/// let _ = kl_divergence(&t, &n); // StudentT: KlDivergence<Normal> is not implemented
+/// ```
 #[derive(Debug)]
 pub struct StudentT {
     df: Tensor,

@@ -11,6 +11,7 @@ mod kl_golden;
 mod kl_golden_gamma_beta;
 mod kl_monte_carlo;
 mod laplace;
+mod special;
 mod student_t;
 mod uniform;
 

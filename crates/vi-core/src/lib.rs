@@ -16,7 +16,7 @@
 //! | [`Bernoulli`] | from logits (stable) or probabilities |
 //! | [`Independent`] | batch dims reinterpreted as event dims (diagonal Gaussians) |
 //! | [`MultivariateNormal`] | `N(μ, LLᵀ)` from `scale_tril` |
-//! | [`Distribution`], [`Rsample`], [`Expand`] | the traits every family implements |
+//! | [`Distribution`], [`Rsample`], [`Expand`], [`Detach`] | the traits every family implements |
 //! | [`Constraint`] | supports and parameter sets (torch's `constraints`) |
 //! | [`Transform`] | differentiable maps with log-Jacobians (torch's `transforms`) |
 //! | [`kl_divergence`], [`KlDivergence`] | closed-form KL per pair; a missing pair does not compile |
@@ -25,6 +25,9 @@
 //! | [`GridPosterior`] | numerical 1-D posterior and `KL(q ‖ p_grid)` |
 //! | [`analytic_kl_elbo`], [`analytic_kl_elbo_with`], [`monte_carlo_elbo`] | per-example ELBOs (Kingma & Welling 2014) |
 //! | [`iwae_bound`], [`importance_log_likelihood`] | importance-weighted bound and `log p(x)` (Burda et al. 2015) |
+//! | [`stl_elbo`], [`dreg_iwae`] | path-derivative gradients: "sticking the landing" (Roeder et al. 2017), doubly reparameterized IWAE (Tucker et al. 2019) |
+//! | [`renyi_bound`] | the variational Rényi bound (Li & Turner 2016) |
+//! | [`score_function_elbo`], [`vimco`] | score-function gradients with baselines for discrete latents (Ranganath et al. 2014; Mnih & Rezende 2016) |
 //! | [`toolkit`] | the checks and shape helpers vi-core's families are built from, for a family of your own |
 //! | [`validation`] | switch parameter checks off in trusted hot loops (torch's `validate_args`) |
 //!
@@ -114,25 +117,27 @@
 mod constraint;
 mod distribution;
 mod distributions;
-mod elbo;
 mod error;
+mod estimators;
 mod grid;
-mod iwae;
 mod kl;
 pub mod toolkit;
 mod transforms;
 pub mod validation;
 
 pub use constraint::{Bound, Constraint};
-pub use distribution::{Distribution, Expand, Rsample};
+pub use distribution::{Detach, Distribution, Expand, Rsample};
 pub use distributions::{
     Bernoulli, Beta, Dirichlet, Exponential, Gamma, Independent, Laplace, MultivariateNormal,
     Normal, StudentT, Uniform,
 };
-pub use elbo::{analytic_kl_elbo, analytic_kl_elbo_with, monte_carlo_elbo};
 pub use error::{Error, Result};
+pub use estimators::{
+    Baseline, DecayingAverageBaseline, Estimate, ScoreFunctionEstimate, analytic_kl_elbo,
+    analytic_kl_elbo_with, dreg_iwae, importance_log_likelihood, iwae_bound, monte_carlo_elbo,
+    renyi_bound, score_function_elbo, stl_elbo, vimco,
+};
 pub use grid::GridPosterior;
-pub use iwae::{importance_log_likelihood, iwae_bound};
 pub use kl::{
     BuiltinKl, KlDivergence, KlRule, MonteCarloKl, kl_divergence, kl_divergence_with,
     monte_carlo_kl,

@@ -13,6 +13,8 @@ mod distributions;
 mod elbo;
 #[path = "vi_core/errors.rs"]
 mod errors;
+#[path = "vi_core/estimators.rs"]
+mod estimators;
 #[path = "vi_core/golden.rs"]
 mod golden;
 #[path = "vi_core/gradients.rs"]

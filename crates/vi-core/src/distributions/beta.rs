@@ -4,7 +4,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::distributions::Dirichlet;
 use crate::error::Result;
 use crate::toolkit;
@@ -165,5 +165,16 @@ impl Expand for Beta {
             concentration0: self.concentration0.expand(batch_shape, false),
             batch_shape: batch_shape.to_vec(),
         })
+    }
+}
+
+impl Detach for Beta {
+    fn detach(&self) -> Self {
+        Self {
+            dirichlet: self.dirichlet.detach(),
+            concentration1: self.concentration1.detach(),
+            concentration0: self.concentration0.detach(),
+            batch_shape: self.batch_shape.clone(),
+        }
     }
 }

@@ -4,7 +4,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::error::{Error, Result};
 use crate::toolkit;
 
@@ -210,5 +210,15 @@ impl Expand for Dirichlet {
             batch_shape: batch_shape.to_vec(),
             event_shape: self.event_shape.clone(),
         })
+    }
+}
+
+impl Detach for Dirichlet {
+    fn detach(&self) -> Self {
+        Self {
+            concentration: self.concentration.detach(),
+            batch_shape: self.batch_shape.clone(),
+            event_shape: self.event_shape.clone(),
+        }
     }
 }

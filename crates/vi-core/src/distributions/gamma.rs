@@ -4,7 +4,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::error::Result;
 use crate::toolkit;
 
@@ -209,5 +209,15 @@ impl Expand for Gamma {
             rate: self.rate.expand(batch_shape, false),
             batch_shape: batch_shape.to_vec(),
         })
+    }
+}
+
+impl Detach for Gamma {
+    fn detach(&self) -> Self {
+        Self {
+            concentration: self.concentration.detach(),
+            rate: self.rate.detach(),
+            batch_shape: self.batch_shape.clone(),
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::f64::consts::SQRT_2;
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::error::Result;
 use crate::toolkit;
 
@@ -163,5 +163,15 @@ impl Expand for Laplace {
             scale: self.scale.expand(batch_shape, false),
             batch_shape: batch_shape.to_vec(),
         })
+    }
+}
+
+impl Detach for Laplace {
+    fn detach(&self) -> Self {
+        Self {
+            loc: self.loc.detach(),
+            scale: self.scale.detach(),
+            batch_shape: self.batch_shape.clone(),
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::f64::consts::PI;
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::distributions::gamma::gamma_draw;
 use crate::error::Result;
 use crate::toolkit::{self, digamma_half_difference, lgamma_half_difference};
@@ -252,5 +252,17 @@ impl Expand for StudentT {
             half_df: self.half_df.expand(batch_shape, false),
             batch_shape: batch_shape.to_vec(),
         })
+    }
+}
+
+impl Detach for StudentT {
+    fn detach(&self) -> Self {
+        Self {
+            df: self.df.detach(),
+            loc: self.loc.detach(),
+            scale: self.scale.detach(),
+            half_df: self.half_df.detach(),
+            batch_shape: self.batch_shape.clone(),
+        }
     }
 }

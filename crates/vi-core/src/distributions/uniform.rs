@@ -4,7 +4,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::{Bound, Constraint};
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::error::Result;
 use crate::toolkit;
 
@@ -176,5 +176,15 @@ impl Expand for Uniform {
             high: self.high.expand(batch_shape, false),
             batch_shape: batch_shape.to_vec(),
         })
+    }
+}
+
+impl Detach for Uniform {
+    fn detach(&self) -> Self {
+        Self {
+            low: self.low.detach(),
+            high: self.high.detach(),
+            batch_shape: self.batch_shape.clone(),
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! against torch.distributions 2.13, closed forms and Monte Carlo.
 
 mod beta;
+mod detach;
 mod dirichlet;
 mod draws;
 mod extremes;

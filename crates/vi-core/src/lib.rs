@@ -19,6 +19,8 @@
 //! | [`LogNormal`], [`HalfNormal`], [`TanhNormal`] | `exp`, `|·|` and `tanh` of a Normal, with torch's closed forms |
 //! | [`RelaxedBernoulli`], [`RelaxedOneHotCategorical`] | Concrete / Gumbel-softmax relaxations (over [`LogitRelaxedBernoulli`], [`ExpRelaxedCategorical`]) |
 //! | [`TransformedDistribution`] | a base pushed through transforms; flows score their own samples |
+//! | [`Uniform`], [`Laplace`] | `U[low, high)` and the double exponential |
+//! | [`Gamma`], [`Beta`], [`Dirichlet`], [`StudentT`] | implicitly reparameterized through libtorch's standard-gamma sampler (Figurnov et al. 2018) |
 //! | [`Distribution`], [`Rsample`], [`Expand`], [`Detach`] | the traits every family implements |
 //! | [`Constraint`] | supports and parameter sets (torch's `constraints`) |
 //! | [`Transform`], [`transforms`] | differentiable maps with log-Jacobians (torch's `transforms`): affine, exp, sigmoid, tanh, softplus, stick-breaking, composition, … |
@@ -132,9 +134,9 @@ pub mod validation;
 pub use constraint::{Bound, Constraint};
 pub use distribution::{Detach, Distribution, Expand, Rsample};
 pub use distributions::{
-    Bernoulli, ExpRelaxedCategorical, Exponential, HalfNormal, Independent, LogNormal,
-    LogitRelaxedBernoulli, MultivariateNormal, Normal, RelaxedBernoulli, RelaxedOneHotCategorical,
-    TanhNormal, TransformedDistribution,
+    Bernoulli, Beta, Dirichlet, ExpRelaxedCategorical, Exponential, Gamma, HalfNormal, Independent,
+    Laplace, LogNormal, LogitRelaxedBernoulli, MultivariateNormal, Normal, RelaxedBernoulli,
+    RelaxedOneHotCategorical, StudentT, TanhNormal, TransformedDistribution, Uniform,
 };
 pub use error::{Error, Result};
 pub use estimators::{

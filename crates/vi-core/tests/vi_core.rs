@@ -7,6 +7,8 @@
 mod biject;
 #[path = "vi_core/common.rs"]
 mod common;
+#[path = "vi_core/continuous/mod.rs"]
+mod continuous;
 #[path = "vi_core/distributions.rs"]
 mod distributions;
 #[path = "vi_core/elbo.rs"]

@@ -1,11 +1,15 @@
 //! The distribution families, one file each.
 
 mod bernoulli;
+mod beta;
 mod checked_normal;
+mod dirichlet;
 mod exp_relaxed_categorical;
 mod exponential;
+mod gamma;
 mod half_normal;
 mod independent;
+mod laplace;
 mod log_normal;
 mod logit_relaxed_bernoulli;
 mod multivariate_normal;
@@ -13,16 +17,22 @@ mod normal;
 mod relaxed_bernoulli;
 mod relaxed_one_hot_categorical;
 mod sample_cache;
+mod student_t;
 mod tanh_normal;
 mod temperature;
 mod transformed;
 mod transformed_family;
+mod uniform;
 
 pub use bernoulli::Bernoulli;
+pub use beta::Beta;
+pub use dirichlet::Dirichlet;
 pub use exp_relaxed_categorical::ExpRelaxedCategorical;
 pub use exponential::Exponential;
+pub use gamma::Gamma;
 pub use half_normal::HalfNormal;
 pub use independent::Independent;
+pub use laplace::Laplace;
 pub use log_normal::LogNormal;
 pub use logit_relaxed_bernoulli::LogitRelaxedBernoulli;
 pub use multivariate_normal::MultivariateNormal;
@@ -30,5 +40,7 @@ pub(crate) use multivariate_normal::mahalanobis_squared;
 pub use normal::Normal;
 pub use relaxed_bernoulli::RelaxedBernoulli;
 pub use relaxed_one_hot_categorical::RelaxedOneHotCategorical;
+pub use student_t::StudentT;
 pub use tanh_normal::TanhNormal;
 pub use transformed::TransformedDistribution;
+pub use uniform::Uniform;

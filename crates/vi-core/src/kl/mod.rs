@@ -52,11 +52,17 @@
 //! ```
 
 mod bernoulli;
+mod beta;
+mod dirichlet;
+mod disjoint;
 mod exponential;
+mod gamma;
 mod independent;
+mod laplace;
 mod multivariate_normal;
 mod normal;
 mod transformed;
+mod uniform;
 
 use tch::{Kind, Tensor};
 

@@ -5,7 +5,7 @@ use tch::{Kind, Tensor};
 
 use super::{Estimate, log_weights};
 use crate::distribution::{Detach, Distribution, Rsample};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::toolkit::{check_positive_count, sum_rightmost};
 
 /// The k-sample importance-weighted bound `L_k` with the doubly
@@ -37,8 +37,9 @@ use crate::toolkit::{check_positive_count, sum_rightmost};
 /// `logsumexp_i(log wᵢ) − log k`.
 ///
 /// # Errors
-/// As [`iwae_bound`](crate::iwae_bound); libtorch's error if the closure
-/// is not differentiable in `z`.
+/// As [`iwae_bound`](crate::iwae_bound);
+/// [`Error::InvalidArgument`] if the log-weights carry no gradient (a call
+/// under `tch::no_grad`).
 pub fn dreg_iwae<Q, P, F>(posterior: &Q, prior: &P, k: i64, log_likelihood: F) -> Result<Estimate>
 where
     Q: Rsample + Detach,
@@ -52,6 +53,15 @@ where
     let held = posterior.detach();
     let log_weights = log_weights(CONTEXT, &held, prior, &draws, log_likelihood)?;
     let objective = log_weights.detach().logsumexp(0, false) - (k as f64).ln();
+    if !log_weights.requires_grad() {
+        // libtorch's backward would abort the process here, not return.
+        return Err(Error::InvalidArgument {
+            context: CONTEXT,
+            name: "log_likelihood",
+            expected: "log-weights differentiable in z: call outside tch::no_grad (DReG needs d log w / dz)",
+            found: "log-weights that carry no gradient".to_owned(),
+        });
+    }
     let normalized = log_weights.detach().softmax(0, None::<Kind>);
     // ∂ log wᵢ/∂zᵢ for every draw at once: log wᵢ depends on zᵢ alone.
     let slope = Tensor::f_run_backward(&[log_weights.sum(None::<Kind>)], &[&draws], true, false)?

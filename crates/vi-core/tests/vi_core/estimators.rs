@@ -527,3 +527,21 @@ fn estimators_pass_the_closures_errors_through() {
         Err(Error::Custom(_))
     ));
 }
+
+/// DReG differentiates the log-weights in `z`; under `no_grad` they carry
+/// no gradient, and it says so instead of letting libtorch abort the
+/// process.
+#[test]
+fn dreg_refuses_log_weights_without_gradient() {
+    let model = Conjugate::new(1, &X, &LOC, &LOG_SCALE, 1.0);
+    let (posterior, prior) = (model.posterior(), model.prior());
+    let under_no_grad =
+        tch::no_grad(|| dreg_iwae(&posterior, &prior, 2, |z| model.log_likelihood(z)));
+    assert!(matches!(
+        under_no_grad,
+        Err(Error::InvalidArgument {
+            name: "log_likelihood",
+            ..
+        })
+    ));
+}

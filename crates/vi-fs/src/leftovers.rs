@@ -84,11 +84,7 @@ fn sibling(path: &Path, kind: LeftoverKind) -> PathBuf {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(
-        ".{name}.{}-{}",
-        kind.tag(),
-        std::process::id()
-    ))
+    path.with_file_name(format!(".{name}.{}-{}", kind.tag(), std::process::id()))
 }
 
 /// The leftover entries of `dir`, in name order; none if `dir` does not
@@ -136,9 +132,7 @@ mod tests {
         let temporary = temporary_sibling(path);
         assert_eq!(
             temporary,
-            PathBuf::from(format!(
-                "results/.vae-mlp.checkpoint.safetensors.tmp-{pid}"
-            ))
+            PathBuf::from(format!("results/.vae-mlp.checkpoint.safetensors.tmp-{pid}"))
         );
         let parsed = Leftover::parse(&temporary).unwrap();
         assert_eq!(

@@ -15,6 +15,7 @@ use vi_models::{
 };
 
 use crate::args::{self, RunArgs};
+use crate::commands::Experiment;
 use crate::output::{SUMMARY_FILE, Staging};
 use crate::tensor_values::{first, values};
 use figures::Figures;
@@ -104,10 +105,11 @@ pub struct Plan {
     plot_z_max: f64,
 }
 
-impl Args {
-    /// Turns the flags into the models' configurations, or says which
-    /// combination is invalid (a usage error).
-    pub fn plan(self) -> Result<Plan, String> {
+impl Experiment for Args {
+    const NAME: &'static str = COMMAND;
+    type Plan = Plan;
+
+    fn plan(self) -> Result<Plan, String> {
         if self.grid_min >= self.grid_max {
             return Err(format!(
                 "--grid-min ({}) must be less than --grid-max ({})",
@@ -153,6 +155,10 @@ impl Args {
             variational,
             plot_z_max: self.plot_z_max,
         })
+    }
+
+    fn run(plan: &Plan) -> Result<()> {
+        run(plan)
     }
 }
 

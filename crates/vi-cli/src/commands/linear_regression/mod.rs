@@ -13,6 +13,7 @@ use vi_models::{
 };
 
 use crate::args::{self, RunArgs};
+use crate::commands::Experiment;
 use crate::output::{SUMMARY_FILE, Staging};
 use crate::tensor_values::{first, values};
 use curves::Curves;
@@ -95,10 +96,11 @@ pub struct Plan {
     predictive_samples: i64,
 }
 
-impl Args {
-    /// Turns the flags into the models' configurations, or says which
-    /// combination is invalid (a usage error).
-    pub fn plan(self) -> Result<Plan, String> {
+impl Experiment for Args {
+    const NAME: &'static str = COMMAND;
+    type Plan = Plan;
+
+    fn plan(self) -> Result<Plan, String> {
         let likelihood_std = match self.likelihood_std {
             Some(std) => std,
             None if self.noise_std > 0.0 => self.noise_std,
@@ -136,6 +138,10 @@ impl Args {
             vi,
             predictive_samples: self.predictive_samples,
         })
+    }
+
+    fn run(plan: &Plan) -> Result<()> {
+        run(plan)
     }
 }
 

@@ -9,6 +9,14 @@
 //! | [`gaussian_conv_vae`] | 2 | [`GaussianConvVae`](crate::GaussianConvVae), `L = 32` | one image × 25,600, batches of 256, SGD 1e-4, 10 epochs |
 //! | [`mlp_vae`] | 3 | [`MlpVae`](crate::MlpVae), 784-256-128-2 | dynamic binarization, batches of 100, SGD 5e-3, 20 epochs |
 //! | [`bernoulli_conv_vae`] | 4 | [`BernoulliConvVae`](crate::BernoulliConvVae), `L = 10` | static binarization, batches of 32, Adam 1e-4 (ε = 1e-7), 10 epochs |
+//!
+//! Tutorial 1 and the first half of tutorial 2 have one model
+//! configuration each and no shared training machinery: their presets are
+//! those configurations' `Default`s ([`LinearRegressionConfig`](crate::LinearRegressionConfig),
+//! [`BayesianLinearRegressionConfig`](crate::BayesianLinearRegressionConfig),
+//! [`ExponentialPosteriorConfig`](crate::ExponentialPosteriorConfig),
+//! [`ExponentialVariationalConfig`](crate::ExponentialVariationalConfig), and
+//! vi-data's for their data), which `vi`'s flags default to as well.
 
 use serde::{Deserialize, Serialize};
 use vi_data::{Binarization, Collection, PixelRange};

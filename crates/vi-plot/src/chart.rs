@@ -4,12 +4,12 @@ use std::path::Path;
 
 use image::RgbImage;
 
-use crate::png;
 use crate::axes::{Axes, Labels};
 use crate::canvas::{self, Area, Scale};
 use crate::error::{Error, Result, draw_error};
 use crate::legend::{self, Legend};
 use crate::marks;
+use crate::png;
 use crate::series::Series;
 use crate::ticks;
 

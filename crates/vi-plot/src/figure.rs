@@ -5,11 +5,11 @@ use std::path::Path;
 use image::RgbImage;
 use plotters::style::WHITE;
 
-use crate::png;
 use crate::canvas::{self, Area, Scale, sizes};
 use crate::chart::Chart;
 use crate::error::{Error, Result, draw_error};
 use crate::image_grid::ImageGrid;
+use crate::png;
 use crate::text;
 
 /// Default size of one figure cell, in pixels.

@@ -6,10 +6,10 @@ use std::path::Path;
 use image::RgbImage;
 use plotters::element::BitMapElement;
 
-use crate::png;
 use crate::canvas::{self, Area, Scale, sizes};
 use crate::error::{Error, Result, draw_error};
 use crate::palette::Color;
+use crate::png;
 use crate::text::{self, Align, Baseline};
 
 /// Gap between the row labels and the grid, logical pixels.

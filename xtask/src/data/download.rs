@@ -106,9 +106,7 @@ fn download_verified(
     let digest = match copy_hashed(&mut decoder, &mut out) {
         Ok((digest, _)) => digest,
         Err(error) => {
-            return Ok(Err(format!(
-                "transfer or decompression failed: {error}"
-            )));
+            return Ok(Err(format!("transfer or decompression failed: {error}")));
         }
     };
     if digest != file.sha256 {

@@ -238,7 +238,7 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
         let (mut means, mut digits) = (Vec::new(), Vec::new());
         for batch in self.ordered_batches(1000)? {
             let posterior = tch::no_grad(|| self.model.posterior(&batch.images))?;
-            means.push(posterior.mean().to_device(Device::Cpu));
+            means.push(posterior.mean()?.to_device(Device::Cpu));
             digits.extend(values(&batch.labels)?.into_iter().map(|d| d as usize));
         }
         let means = Tensor::cat(&means, 0);

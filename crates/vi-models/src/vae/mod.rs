@@ -25,12 +25,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor, nn};
 use vi_core::{
-    Distribution, Independent, Normal, Rsample, analytic_kl_elbo, importance_log_likelihood,
+    Distribution, Independent, Normal, Rsample, analytic_kl_elbo_with, importance_log_likelihood,
     monte_carlo_elbo,
 };
 
 use crate::error::{Error, Result};
-use analytic_kl::WithKl;
+use analytic_kl::KnownKl;
 
 /// Which single-sample estimate of the ELBO a model trains on. Both are
 /// unbiased estimates of the same bound; they differ in variance, and only
@@ -181,7 +181,7 @@ pub trait Vae: Debug {
     /// - [`ElboEstimator::MonteCarlo`]: `−[log p(x|z) + log p(z) − log q(z|x)]`
     ///   (vi-core's `monte_carlo_elbo`);
     /// - [`ElboEstimator::AnalyticKl`]: `−log p(x|z) + KL(q(z|x) ‖ p(z))`
-    ///   (vi-core's `analytic_kl_elbo` with the KL of
+    ///   (vi-core's `analytic_kl_elbo_with`, the KL from
     ///   [`analytic_kl`](Self::analytic_kl)).
     ///
     /// Differentiable in the parameters.
@@ -197,8 +197,8 @@ pub trait Vae: Debug {
         let elbo = match estimator {
             ElboEstimator::MonteCarlo => monte_carlo_elbo(&posterior, &prior, 1, log_likelihood)?,
             ElboEstimator::AnalyticKl => {
-                let kl = self.analytic_kl(&posterior, &prior)?;
-                analytic_kl_elbo(&WithKl::new(&posterior, kl), &prior, 1, log_likelihood)?
+                let kl = KnownKl(self.analytic_kl(&posterior, &prior)?);
+                analytic_kl_elbo_with(&kl, &posterior, &prior, 1, log_likelihood)?
             }
         };
         Ok(-elbo)

@@ -24,7 +24,7 @@ pub fn overfit_figure(
     let model = trainer.model();
     Stream::ImageReconstruction.seed_libtorch(trainer.config().seed);
     let (from_mean, from_sample) = tch::no_grad(|| -> Result<(Tensor, Tensor)> {
-        let mean = model.posterior(image)?.mean();
+        let mean = model.posterior(image)?.mean()?;
         Ok((model.decode(&mean)?, model.reconstruct(image)?))
     })?;
     let unit = |images: &Tensor| -> Result<Vec<f32>> {

@@ -149,71 +149,58 @@ mod tests {
         cli().debug_assert();
     }
 
+    /// Asserts that `subcommand`'s `--help` contains each of `expected`.
+    #[track_caller]
+    fn assert_help_shows(subcommand: &str, expected: &[&str]) {
+        let mut command = cli();
+        let help = command
+            .find_subcommand_mut(subcommand)
+            .unwrap_or_else(|| panic!("{subcommand} is a subcommand"))
+            .render_help()
+            .to_string();
+        for expected in expected {
+            assert!(
+                help.contains(expected),
+                "{expected:?} missing from:\n{help}"
+            );
+        }
+    }
+
+    /// Each VAE subcommand's help shows its tutorial's preset.
     #[test]
     fn vae_help_shows_the_tutorial_defaults() {
-        let mut command = cli();
-        let help = command
-            .find_subcommand_mut("vae-mlp")
-            .expect("vae-mlp is a subcommand")
-            .render_help()
-            .to_string();
-        for expected in [
-            "[default: 20]",
-            "[default: 100]",
-            "[default: sgd]",
-            "5e-3 with sgd",
-        ] {
-            assert!(
-                help.contains(expected),
-                "{expected:?} missing from:\n{help}"
-            );
-        }
-    }
-
-    #[test]
-    fn vae_conv_help_shows_tutorial_2s_defaults() {
-        let mut command = cli();
-        let help = command
-            .find_subcommand_mut("vae-conv")
-            .expect("vae-conv is a subcommand")
-            .render_help()
-            .to_string();
-        for expected in [
-            "[default: 10]",
-            "[default: 256]",
-            "[default: 32]",
-            "[default: 25600]",
-            "[default: monte-carlo]",
-            "1e-4 with sgd, 1e-3 with adam",
-            "[default: 0]",
-        ] {
-            assert!(
-                help.contains(expected),
-                "{expected:?} missing from:\n{help}"
-            );
-        }
-    }
-
-    #[test]
-    fn cvae_help_shows_its_own_defaults() {
-        let mut command = cli();
-        let help = command
-            .find_subcommand_mut("cvae")
-            .expect("cvae is a subcommand")
-            .render_help()
-            .to_string();
-        for expected in [
-            "[default: 10]",
-            "[default: 32]",
-            "[default: adam]",
-            "1e-4 with adam",
-            "[default: 100]",
-            "about 100 times as long",
-        ] {
-            assert!(
-                help.contains(expected),
-                "{expected:?} missing from:\n{help}"
-            );
-        }
+        assert_help_shows(
+            "vae-mlp",
+            &[
+                "[default: 20]",
+                "[default: 100]",
+                "[default: sgd]",
+                "5e-3 with sgd",
+                "[default: 1000]",
+            ],
+        );
+        assert_help_shows(
+            "vae-conv",
+            &[
+                "[default: 10]",
+                "[default: 256]",
+                "[default: 32]",
+                "[default: 25600]",
+                "[default: monte-carlo]",
+                "1e-4 with sgd, 1e-3 with adam",
+                "[default: 0]",
+            ],
+        );
+        assert_help_shows(
+            "cvae",
+            &[
+                "[default: 10]",
+                "[default: 32]",
+                "[default: adam]",
+                "1e-4 with adam",
+                "[default: 100]",
+                "about 100 times as long",
+            ],
+        );
     }
 }

@@ -13,8 +13,7 @@ use vi_models::{BernoulliConvVae, BernoulliConvVaeConfig};
 
 use crate::args;
 use crate::vae::{
-    EstimatorChoice, Figure, NoRecords, OwnFlags, Run, Splits, VaeArgs, VaeCommand, VaeFlags,
-    VaePlan,
+    EstimatorChoice, Figure, NoRecords, OwnFlags, VaeArgs, VaeCommand, VaeFlags, VaePlan,
 };
 
 /// `vi cvae`.
@@ -65,14 +64,6 @@ impl VaeCommand for Cvae {
 
     fn title(_plan: &VaePlan<BernoulliConvVaeConfig>, latent_dim: i64) -> String {
         format!("tutorial 4: convolutional VAE, latent dimension {latent_dim}")
-    }
-
-    fn start_records(
-        _plan: &VaePlan<BernoulliConvVaeConfig>,
-        _splits: &Splits,
-        _run: &Run<BernoulliConvVae>,
-    ) -> Result<NoRecords> {
-        Ok(NoRecords)
     }
 }
 

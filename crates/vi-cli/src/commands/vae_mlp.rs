@@ -10,9 +10,7 @@ use vi_models::presets::{self, VaePreset};
 use vi_models::{MlpVae, MlpVaeConfig};
 
 use crate::args;
-use crate::vae::{
-    Figure, NoRecords, OwnFlags, Run, Splits, VaeArgs, VaeCommand, VaeFlags, VaePlan,
-};
+use crate::vae::{Figure, NoRecords, OwnFlags, VaeArgs, VaeCommand, VaeFlags, VaePlan};
 
 /// `vi vae-mlp`.
 #[derive(Debug, Clone, Copy)]
@@ -51,14 +49,6 @@ impl VaeCommand for VaeMlp {
 
     fn title(_plan: &VaePlan<MlpVaeConfig>, latent_dim: i64) -> String {
         format!("tutorial 3: MLP VAE, latent dimension {latent_dim}")
-    }
-
-    fn start_records(
-        _plan: &VaePlan<MlpVaeConfig>,
-        _splits: &Splits,
-        _run: &Run<MlpVae>,
-    ) -> Result<NoRecords> {
-        Ok(NoRecords)
     }
 }
 

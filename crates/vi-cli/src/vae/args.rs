@@ -1,96 +1,19 @@
 //! The flags every VAE subcommand shares and their validated form,
 //! [`VaePlan`], with the defaults of the subcommand's preset
-//! (`vi_models::presets`).
+//! (`vi_models::presets`; `help.rs` writes them into `--help`).
 //!
 //! The settings that differ between the tutorials are `Option`s: `None`
 //! means "not given", which is what a resumed run needs to tell a flag that
 //! contradicts its checkpoint from a default, and what lets one set of
-//! flags serve every tutorial. [`document_defaults`] writes the preset's
-//! values into the subcommand's `--help`.
+//! flags serve every tutorial.
 
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
 use vi_models::presets::{TrainSet, VaePreset};
-use vi_models::{ElboEstimator, ImportanceSampling, OptimizerConfig, TrainConfig};
+use vi_models::{ImportanceSampling, TrainConfig};
 
+use super::choices::{DeviceChoice, OptimizerChoice};
 use crate::args;
-
-/// Where the model runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DeviceChoice {
-    /// The CPU.
-    Cpu,
-    /// The first CUDA device; an error if libtorch sees none.
-    Cuda,
-    /// CUDA if libtorch sees a device, else the CPU.
-    Auto,
-}
-
-/// The update rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OptimizerChoice {
-    /// Plain gradient descent, as tutorial 3's loop writes it by hand.
-    Sgd,
-    /// Adam with torch's betas (0.9, 0.999) and eps 1e-8.
-    Adam,
-}
-
-impl OptimizerChoice {
-    /// The choice behind a stored configuration.
-    pub fn of(config: &OptimizerConfig) -> Self {
-        match config {
-            OptimizerConfig::Sgd { .. } => Self::Sgd,
-            OptimizerConfig::Adam { .. } => Self::Adam,
-        }
-    }
-
-    /// The flag value (`sgd`, `adam`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Sgd => "sgd",
-            Self::Adam => "adam",
-        }
-    }
-}
-
-/// The single-sample ELBO estimate a model trains on (`--estimator`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EstimatorChoice {
-    /// `log p(x|z) + log p(z) − log q(z|x)` at one draw: the tutorials'
-    /// own loss (tutorial 2's `elbo`, tutorial 4's `compute_loss`).
-    MonteCarlo,
-    /// `log p(x|z) − KL(q(z|x) ‖ p(z))` with the KL in closed form: the same
-    /// expectation with less variance.
-    AnalyticKl,
-}
-
-impl EstimatorChoice {
-    /// The flag value (`monte-carlo`, `analytic-kl`).
-    pub fn name(self) -> String {
-        self.to_possible_value()
-            .map(|value| value.get_name().to_owned())
-            .unwrap_or_default()
-    }
-}
-
-impl From<EstimatorChoice> for ElboEstimator {
-    fn from(choice: EstimatorChoice) -> Self {
-        match choice {
-            EstimatorChoice::MonteCarlo => Self::MonteCarlo,
-            EstimatorChoice::AnalyticKl => Self::AnalyticKl,
-        }
-    }
-}
-
-impl From<ElboEstimator> for EstimatorChoice {
-    fn from(estimator: ElboEstimator) -> Self {
-        match estimator {
-            ElboEstimator::MonteCarlo => Self::MonteCarlo,
-            ElboEstimator::AnalyticKl => Self::AnalyticKl,
-        }
-    }
-}
 
 /// Flags shared by the VAE subcommands (flattened into each one's `Args`).
 #[derive(Debug, Clone, clap::Args)]
@@ -310,74 +233,6 @@ pub fn default_checkpoint(out: &Path) -> Result<PathBuf, String> {
     })?;
     let file = format!("{}.checkpoint.safetensors", name.to_string_lossy());
     Ok(out.with_file_name(file))
-}
-
-/// Writes a subcommand's defaults into its `--help`: the `preset`'s
-/// training settings (and `model_defaults`, its model flags' values) as
-/// `[default: …]` after the flags that have no fixed default, and the
-/// preset's log-likelihood sampling as the `--iwae-*` flags' defaults;
-/// `iwae_help`, if given, replaces `--iwae-samples`' help.
-pub fn document_defaults<C>(
-    command: clap::Command,
-    preset: &VaePreset<C>,
-    model_defaults: Vec<(&'static str, String)>,
-    iwae_help: Option<&'static str>,
-) -> clap::Command {
-    let training = &preset.training;
-    let (sgd, adam) = match training.optimizer {
-        OptimizerConfig::Sgd { .. } => (training.optimizer, preset.other_optimizer),
-        OptimizerConfig::Adam { .. } => (preset.other_optimizer, training.optimizer),
-    };
-    let learning_rates = format!(
-        "{:e} with sgd, {:e} with adam",
-        sgd.learning_rate(),
-        adam.learning_rate()
-    );
-    let mut defaults = vec![
-        ("seed", training.seed.to_string()),
-        ("epochs", training.epochs.to_string()),
-        ("batch_size", training.batch_size.to_string()),
-        (
-            "optimizer",
-            OptimizerChoice::of(&training.optimizer).name().to_owned(),
-        ),
-        ("lr", learning_rates),
-    ];
-    defaults.extend(model_defaults);
-    if let TrainSet::RepeatedImage { repeats } = preset.train_set {
-        defaults.push(("repeats", repeats.to_string()));
-    }
-    let has =
-        |command: &clap::Command, id: &str| command.get_arguments().any(|arg| arg.get_id() == id);
-    let command = defaults
-        .into_iter()
-        .fold(command, |command, (id, default)| {
-            if !has(&command, id) {
-                return command;
-            }
-            command.mut_arg(id, |arg| {
-                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
-                arg.help(format!("{help} [default: {default}]"))
-            })
-        });
-    let sampling = &preset.log_likelihood;
-    let mut fixed = vec![
-        ("iwae_samples", sampling.num_samples.to_string()),
-        ("iwae_chunk", sampling.chunk_size.to_string()),
-    ];
-    if let Some(images) = sampling.num_images {
-        fixed.push(("iwae_images", images.to_string()));
-    }
-    let command = fixed.into_iter().fold(command, |command, (id, default)| {
-        if !has(&command, id) {
-            return command;
-        }
-        command.mut_arg(id, |arg| arg.default_value(default))
-    });
-    match iwae_help {
-        Some(help) => command.mut_arg("iwae_samples", |arg| arg.help(help)),
-        None => command,
-    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use vi_models::presets::VaePreset;
 use vi_models::{Trainer, Vae};
 use vi_plot::Chart;
 
-use super::args::VaePlan;
+use super::args::{TrainingPlan, VaePlan};
 use super::data::Splits;
 use super::figures::Figure;
 use super::training::Run;
@@ -52,25 +52,21 @@ pub trait VaeCommand {
 
     /// The first line of the report on stdout (the seed is appended).
     fn title(plan: &VaePlan<ModelConfig<Self>>, latent_dim: i64) -> String;
+}
+
+/// What a subcommand records about its model after every epoch, besides
+/// the trainer's history, and where it shows it.
+pub trait EpochRecords<M: Vae>: Sized {
+    /// Its fields of `summary.json`, after `model` and before the shared
+    /// ones (`()` for none).
+    type Fields: Serialize;
 
     /// Starts the records of a fresh run, or continues those of a run
     /// resumed after `run.resumed_from_epoch` epochs.
     ///
     /// # Errors
     /// The subcommand's (a missing or mismatched record file on resume).
-    fn start_records(
-        plan: &VaePlan<ModelConfig<Self>>,
-        splits: &Splits,
-        run: &Run<Self::Model>,
-    ) -> Result<Self::Records>;
-}
-
-/// What a subcommand records about its model after every epoch, besides
-/// the trainer's history, and where it shows it.
-pub trait EpochRecords<M: Vae> {
-    /// Its fields of `summary.json`, after `model` and before the shared
-    /// ones (`()` for none).
-    type Fields: Serialize;
+    fn start(plan: &TrainingPlan, splits: &Splits, run: &Run<M>) -> Result<Self>;
 
     /// Called after each epoch, before its checkpoint is written.
     ///
@@ -107,6 +103,10 @@ pub struct NoRecords;
 
 impl<M: Vae> EpochRecords<M> for NoRecords {
     type Fields = ();
+
+    fn start(_plan: &TrainingPlan, _splits: &Splits, _run: &Run<M>) -> Result<Self> {
+        Ok(Self)
+    }
 
     fn after_epoch(&mut self, _trainer: &Trainer<M>) -> Result<()> {
         Ok(())

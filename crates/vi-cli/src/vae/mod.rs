@@ -16,20 +16,24 @@
 //! replacing the folder never touches it.
 
 mod args;
+mod choices;
 mod command;
 mod data;
 mod device;
 mod figures;
+mod help;
 mod pca;
 mod progress;
 mod runner;
 mod summary;
 mod training;
 
-pub use args::{EstimatorChoice, OwnFlags, TrainingPlan, VaeArgs, VaePlan, document_defaults};
+pub use args::{OwnFlags, TrainingPlan, VaeArgs, VaePlan};
+pub use choices::EstimatorChoice;
 pub use command::{EpochRecords, NoRecords, VaeCommand, VaeFlags};
 pub use data::Splits;
 pub use figures::Figure;
+pub use help::document_defaults;
 pub use runner::run;
 pub use training::Run;
 

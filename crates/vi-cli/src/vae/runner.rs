@@ -35,7 +35,7 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
     let splits = Splits::load(training, preset.collection)?;
     let mut run =
         Run::<C::Model>::start(training, plan.model.as_ref(), &preset.model, compute.device)?;
-    let mut records = C::start_records(plan, &splits, &run)?;
+    let mut records = C::Records::start(training, &splits, &run)?;
     run.fit(&splits, &training.checkpoint, |trainer| {
         records.after_epoch(trainer)
     })?;

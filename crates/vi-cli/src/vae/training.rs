@@ -13,7 +13,8 @@ use tch::Device;
 use vi_data::ImageDataset;
 use vi_models::{Checkpoint, Error as ModelError, ImportanceSampling, TrainConfig, Trainer, Vae};
 
-use super::args::{GivenFlags, OptimizerChoice, TrainingPlan};
+use super::args::{GivenFlags, TrainingPlan};
+use super::choices::OptimizerChoice;
 use super::data::Splits;
 use super::progress::Progress;
 

@@ -12,14 +12,11 @@ mod posterior_log;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use vi_data::PixelRange;
 use vi_models::presets::{self, TrainSet, VaePreset};
 use vi_models::{GaussianConvVae, GaussianConvVaeConfig};
 
 use crate::args;
-use crate::vae::{
-    EstimatorChoice, Figure, OwnFlags, Run, Splits, VaeArgs, VaeCommand, VaeFlags, VaePlan,
-};
+use crate::vae::{EstimatorChoice, Figure, OwnFlags, VaeArgs, VaeCommand, VaeFlags, VaePlan};
 use posterior_log::PosteriorRecords;
 
 /// `vi vae-conv`.
@@ -58,20 +55,6 @@ impl VaeCommand for VaeConv {
             TrainSet::Full => "the training set".to_owned(),
         };
         format!("tutorial 2: convolutional VAE on {what}, latent dimension {latent_dim}")
-    }
-
-    /// The tutorial's `dataset[0][0]` — the first training image in
-    /// `[-1, 1]` — and its posterior summaries: before training, or those
-    /// kept beside the checkpoint of a resumed run.
-    fn start_records(
-        plan: &VaePlan<GaussianConvVaeConfig>,
-        splits: &Splits,
-        run: &Run<GaussianConvVae>,
-    ) -> Result<PosteriorRecords> {
-        let image = PixelRange::MinusOneToOne
-            .normalize(&splits.train.images().narrow(0, 0, 1))
-            .to_device(run.trainer.var_store().device());
-        PosteriorRecords::start(image, &plan.training, run)
     }
 }
 

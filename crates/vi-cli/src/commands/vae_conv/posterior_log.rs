@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use tch::Tensor;
+use vi_data::PixelRange;
 use vi_models::presets::TrainSet;
 use vi_models::{GaussianConvVae, Trainer};
 use vi_plot::Chart;
 
 use super::overfit::overfit_figure;
 use crate::output::Staging;
-use crate::vae::{EpochRecords, Run, TrainingPlan};
+use crate::vae::{EpochRecords, Run, Splits, TrainingPlan};
 
 /// What tutorial 2 prints after an epoch, for the first training image.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -61,29 +62,6 @@ pub struct PosteriorFields {
 }
 
 impl PosteriorRecords {
-    /// The records of `image` for a fresh run (its summary before
-    /// training), or for a resumed one those kept beside its checkpoint,
-    /// which must describe the same training set.
-    ///
-    /// # Errors
-    /// On resume: a missing or unreadable file, one of another training
-    /// set, or one that lacks the epochs the checkpoint holds.
-    pub fn start(
-        image: Tensor,
-        training: &TrainingPlan,
-        run: &Run<GaussianConvVae>,
-    ) -> Result<Self> {
-        let path = log_path(&training.checkpoint);
-        let log = match run.resumed_from_epoch {
-            None => PosteriorLog {
-                train_set: training.train_set,
-                records: vec![record(&run.trainer, &image, 0)?],
-            },
-            Some(epoch) => resumed_log(&path, training.train_set, epoch)?,
-        };
-        Ok(Self { image, log, path })
-    }
-
     /// The last epoch's record.
     fn last(&self) -> Result<PosteriorRecord> {
         self.log
@@ -96,6 +74,29 @@ impl PosteriorRecords {
 
 impl EpochRecords<GaussianConvVae> for PosteriorRecords {
     type Fields = PosteriorFields;
+
+    /// The tutorial's `dataset[0][0]` — the first training image in
+    /// `[-1, 1]` — and its summary before training; for a resumed run the
+    /// summaries kept beside its checkpoint, which must describe the same
+    /// training set.
+    ///
+    /// # Errors
+    /// On resume: a missing or unreadable file, one of another training
+    /// set, or one that lacks the epochs the checkpoint holds.
+    fn start(training: &TrainingPlan, splits: &Splits, run: &Run<GaussianConvVae>) -> Result<Self> {
+        let image = PixelRange::MinusOneToOne
+            .normalize(&splits.train.images().narrow(0, 0, 1))
+            .to_device(run.trainer.var_store().device());
+        let path = log_path(&training.checkpoint);
+        let log = match run.resumed_from_epoch {
+            None => PosteriorLog {
+                train_set: training.train_set,
+                records: vec![record(&run.trainer, &image, 0)?],
+            },
+            Some(epoch) => resumed_log(&path, training.train_set, epoch)?,
+        };
+        Ok(Self { image, log, path })
+    }
 
     fn after_epoch(&mut self, trainer: &Trainer<GaussianConvVae>) -> Result<()> {
         let epoch = trainer.history().len();

@@ -37,13 +37,13 @@ use crate::vae::{Architecture, Vae};
 /// use std::path::Path;
 /// use tch::Device;
 /// use vi_data::{Collection, ImageDataset, Split};
-/// use vi_models::{MlpVae, MlpVaeConfig, NullObserver, TrainConfig, Trainer};
+/// use vi_models::{MlpVae, NullObserver, Trainer, presets};
 ///
 /// let data = Path::new("data");
 /// let train = ImageDataset::load(data, Collection::Mnist, Split::Train)?;
 /// let test = ImageDataset::load(data, Collection::Mnist, Split::Test)?;
-/// let mut trainer =
-///     Trainer::<MlpVae>::new(&MlpVaeConfig::default(), TrainConfig::default(), Device::Cpu)?;
+/// let tutorial_3 = presets::mlp_vae();
+/// let mut trainer = Trainer::<MlpVae>::new(&tutorial_3.model, tutorial_3.training, Device::Cpu)?;
 /// let checkpoint = Path::new("results/vae-mlp.checkpoint.safetensors");
 /// let history = trainer.fit(&train, Some(&test), &mut NullObserver, Some(checkpoint))?;
 /// assert_eq!(history.len(), 20);

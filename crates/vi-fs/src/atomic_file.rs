@@ -14,7 +14,9 @@ use crate::leftovers::temporary_sibling;
 ///
 /// Dropped without a successful commit — an error while writing, a failed
 /// check of the content, a panic — it removes its temporary file, and the
-/// destination keeps its old content. Writes are buffered.
+/// destination keeps its old content. Writes are buffered. The temporary
+/// name is per process, so one process writes a given destination through
+/// one `AtomicFile` at a time.
 ///
 /// ```
 /// use std::io::Write;

@@ -5,7 +5,6 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod atomic;
 mod bench;
 mod data;
 mod digest;

@@ -8,8 +8,6 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::atomic;
-
 /// The file name under the results folder.
 pub const FILE: &str = "manifest.json";
 
@@ -92,7 +90,10 @@ impl Manifest {
     /// Writes `results/manifest.json` atomically.
     pub fn save(&self, results: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).context("formatting the manifest")?;
-        atomic::write(&results.join(FILE), format!("{text}\n").as_bytes())
+        Ok(vi_fs::write(
+            results.join(FILE),
+            format!("{text}\n").as_bytes(),
+        )?)
     }
 }
 

@@ -11,7 +11,6 @@ use std::path::Path;
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::atomic;
 use crate::experiments::{EXPERIMENTS, Experiment, Row};
 use crate::manifest::{Manifest, Run};
 
@@ -39,8 +38,8 @@ struct Section {
 /// Writes `REPORT.md` and `index.html` into `results`, from what is there.
 pub fn write(results: &Path) -> Result<()> {
     let document = gather(results);
-    atomic::write(&results.join("REPORT.md"), markdown(&document).as_bytes())?;
-    atomic::write(&results.join("index.html"), html(&document).as_bytes())?;
+    vi_fs::write(results.join("REPORT.md"), markdown(&document).as_bytes())?;
+    vi_fs::write(results.join("index.html"), html(&document).as_bytes())?;
     Ok(())
 }
 

@@ -19,9 +19,14 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use commands::cvae::Cvae;
+use commands::vae_conv::VaeConv;
+use commands::vae_mlp::VaeMlp;
 use commands::{
-    bench_matmul, cvae, exponential_posterior, info, linear_regression, vae_conv, vae_mlp,
+    Experiment, bench_matmul, cvae, exponential_posterior, info, linear_regression, vae_conv,
+    vae_mlp,
 };
+use vae::VaeCommand;
 
 /// Variational inference on libtorch: the tutorials' experiments, reproduced.
 ///
@@ -50,19 +55,20 @@ enum Command {
     /// Tutorial 3: the MLP VAE on binarized MNIST — training with
     /// checkpoints, ELBO curves, reconstructions, samples, the latent
     /// manifold and an importance-sampled log-likelihood.
-    #[command(name = vae_mlp::COMMAND, visible_alias = "mlp-vae")]
+    #[command(name = VaeMlp::NAME, visible_alias = "mlp-vae")]
     VaeMlp(vae_mlp::Args),
 
-    /// Tutorial 2, second half: the convolutional VAE fitted to one
-    /// training image repeated 25,600 times — the L1 norm of its posterior
-    /// mean and its average σ per epoch, and the image's reconstruction.
-    #[command(name = vae_conv::COMMAND, visible_alias = "conv-vae")]
+    /// Tutorial 2, second half: the convolutional VAE with a Gaussian
+    /// decoder fitted to one training image repeated 25,600 times — the L1
+    /// norm of its posterior mean and its average σ per epoch, and the
+    /// image's reconstruction.
+    #[command(name = VaeConv::NAME, visible_aliases = ["conv-vae", "gaussian-conv-vae"])]
     VaeConv(vae_conv::Args),
 
-    /// Tutorial 4: TensorFlow's convolutional VAE on statically binarized
-    /// MNIST — ELBO curves, reconstructions, samples, the latent space and an
-    /// importance-sampled log-likelihood.
-    #[command(name = cvae::COMMAND)]
+    /// Tutorial 4: TensorFlow's convolutional VAE with a Bernoulli decoder
+    /// on statically binarized MNIST — ELBO curves, reconstructions,
+    /// samples, the latent space and an importance-sampled log-likelihood.
+    #[command(name = Cvae::NAME, visible_alias = "bernoulli-conv-vae")]
     Cvae(cvae::Args),
 
     /// Show the versions and the compute devices libtorch sees.
@@ -77,56 +83,20 @@ enum Command {
 /// The command line: the derived definition, with each VAE subcommand's
 /// tutorial defaults written into its help.
 fn cli() -> clap::Command {
-    Cli::command()
-        .mut_subcommand(vae_mlp::COMMAND, |sub| {
-            vae::document_defaults(sub, &vae_mlp::DEFAULTS)
-        })
-        .mut_subcommand(vae_conv::COMMAND, |sub| {
-            vae::document_defaults(sub, &vae_conv::DEFAULTS).mut_arg("iwae_samples", |arg| {
-                arg.default_value(vae_conv::IWAE_SAMPLES)
-                    .help(vae_conv::IWAE_HELP)
-            })
-        })
-        .mut_subcommand(cvae::COMMAND, |sub| {
-            vae::document_defaults(sub, &cvae::DEFAULTS).mut_arg("iwae_samples", |arg| {
-                arg.default_value(cvae::IWAE_SAMPLES).help(cvae::IWAE_HELP)
-            })
-        })
+    let command = Cli::command();
+    let command = vae::document::<VaeMlp>(command);
+    let command = vae::document::<VaeConv>(command);
+    vae::document::<Cvae>(command)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::from_arg_matches(&cli().get_matches()).unwrap_or_else(|error| error.exit());
     let outcome = match cli.command {
-        Command::LinearRegression(args) => {
-            let plan = args
-                .plan()
-                .unwrap_or_else(|message| usage_error(linear_regression::COMMAND, &message));
-            linear_regression::run(&plan)
-        }
-        Command::ExponentialPosterior(args) => {
-            let plan = args
-                .plan()
-                .unwrap_or_else(|message| usage_error(exponential_posterior::COMMAND, &message));
-            exponential_posterior::run(&plan)
-        }
-        Command::VaeMlp(args) => {
-            let plan = args
-                .plan()
-                .unwrap_or_else(|message| usage_error(vae_mlp::COMMAND, &message));
-            vae_mlp::run(&plan)
-        }
-        Command::VaeConv(args) => {
-            let plan = args
-                .plan()
-                .unwrap_or_else(|message| usage_error(vae_conv::COMMAND, &message));
-            vae_conv::run(&plan)
-        }
-        Command::Cvae(args) => {
-            let plan = args
-                .plan()
-                .unwrap_or_else(|message| usage_error(cvae::COMMAND, &message));
-            cvae::run(&plan)
-        }
+        Command::LinearRegression(args) => execute(args),
+        Command::ExponentialPosterior(args) => execute(args),
+        Command::VaeMlp(args) => execute(args),
+        Command::VaeConv(args) => execute(args),
+        Command::Cvae(args) => execute(args),
         Command::Info(args) => info::run(&args),
         Command::BenchMatmul(args) => bench_matmul::run(&args),
     };
@@ -147,6 +117,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Checks an experiment's flags (a usage error if they do not fit
+/// together) and runs it.
+fn execute<E: Experiment>(args: E) -> anyhow::Result<()> {
+    let plan = args
+        .plan()
+        .unwrap_or_else(|message| usage_error(E::NAME, &message));
+    E::run(&plan)
 }
 
 /// Reports flags that parse one by one but not together as clap does for
@@ -170,20 +149,16 @@ mod tests {
         cli().debug_assert();
     }
 
-    #[test]
-    fn vae_help_shows_the_tutorial_defaults() {
+    /// Asserts that `subcommand`'s `--help` contains each of `expected`.
+    #[track_caller]
+    fn assert_help_shows(subcommand: &str, expected: &[&str]) {
         let mut command = cli();
         let help = command
-            .find_subcommand_mut("vae-mlp")
-            .expect("vae-mlp is a subcommand")
+            .find_subcommand_mut(subcommand)
+            .unwrap_or_else(|| panic!("{subcommand} is a subcommand"))
             .render_help()
             .to_string();
-        for expected in [
-            "[default: 20]",
-            "[default: 100]",
-            "[default: sgd]",
-            "5e-3 with sgd",
-        ] {
+        for expected in expected {
             assert!(
                 help.contains(expected),
                 "{expected:?} missing from:\n{help}"
@@ -191,26 +166,41 @@ mod tests {
         }
     }
 
+    /// Each VAE subcommand's help shows its tutorial's preset.
     #[test]
-    fn cvae_help_shows_its_own_defaults() {
-        let mut command = cli();
-        let help = command
-            .find_subcommand_mut("cvae")
-            .expect("cvae is a subcommand")
-            .render_help()
-            .to_string();
-        for expected in [
-            "[default: 10]",
-            "[default: 32]",
-            "[default: adam]",
-            "1e-4 with adam",
-            "[default: 100]",
-            "about 100 times as long",
-        ] {
-            assert!(
-                help.contains(expected),
-                "{expected:?} missing from:\n{help}"
-            );
-        }
+    fn vae_help_shows_the_tutorial_defaults() {
+        assert_help_shows(
+            "vae-mlp",
+            &[
+                "[default: 20]",
+                "[default: 100]",
+                "[default: sgd]",
+                "5e-3 with sgd",
+                "[default: 1000]",
+            ],
+        );
+        assert_help_shows(
+            "vae-conv",
+            &[
+                "[default: 10]",
+                "[default: 256]",
+                "[default: 32]",
+                "[default: 25600]",
+                "[default: monte-carlo]",
+                "1e-4 with sgd, 1e-3 with adam",
+                "[default: 0]",
+            ],
+        );
+        assert_help_shows(
+            "cvae",
+            &[
+                "[default: 10]",
+                "[default: 32]",
+                "[default: adam]",
+                "1e-4 with adam",
+                "[default: 100]",
+                "about 100 times as long",
+            ],
+        );
     }
 }

@@ -1,15 +1,18 @@
 //! The output folder of an experiment, replaced as a whole: every file is
-//! written into a temporary sibling folder, which takes the final name only
-//! once everything is written. An interrupted or failed run leaves the
-//! previous results untouched and nothing half-written under the final name.
+//! written into a temporary sibling folder (vi-fs's `.<name>.tmp-<pid>`),
+//! each file itself atomically and flushed to disk, and the folder takes
+//! the final name only once everything is written. An interrupted or
+//! failed run leaves the previous results untouched and nothing
+//! half-written under the final name.
 
 use std::fmt;
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
+use vi_fs::{AtomicFile, LeftoverKind};
 use vi_plot::{Chart, Figure, ImageGrid};
 
 /// The file every experiment writes, and whose `command` field marks a
@@ -52,11 +55,9 @@ impl Staging {
                 target.display()
             )
         })?;
-        let sibling = |role: &str| {
-            let name = name.to_string_lossy();
-            parent.join(format!(".{name}.{role}-{}", std::process::id()))
-        };
-        let (staging, previous) = (sibling("tmp"), sibling("old"));
+        let target_in_parent = parent.join(name);
+        let staging = vi_fs::temporary_sibling(&target_in_parent);
+        let previous = vi_fs::previous_sibling(&target_in_parent);
         remove_stale_staging(&parent, &name.to_string_lossy())?;
         fs::create_dir(&staging).with_context(|| {
             format!(
@@ -87,14 +88,15 @@ impl Staging {
     {
         let path = self.file(name);
         let context = || format!("cannot write {}", self.target.join(name).display());
-        let mut writer = csv::Writer::from_path(&path).with_context(context)?;
+        let mut writer = csv::Writer::from_writer(AtomicFile::create(&path)?);
         writer.write_record(header).with_context(context)?;
         for row in rows {
             writer
                 .write_record(row.iter().map(|&value| number(value)))
                 .with_context(context)?;
         }
-        writer.flush().with_context(context)?;
+        let file = writer.into_inner().map_err(|error| error.into_error());
+        file.with_context(context)?.commit()?;
         Ok(())
     }
 
@@ -102,11 +104,10 @@ impl Staging {
     pub fn write_json<T: Serialize>(&mut self, name: &str, value: &T) -> Result<()> {
         let path = self.file(name);
         let context = || format!("cannot write {}", self.target.join(name).display());
-        let file = File::create(&path).with_context(context)?;
-        let mut writer = BufWriter::new(file);
-        serde_json::to_writer_pretty(&mut writer, value).with_context(context)?;
-        writer.write_all(b"\n").with_context(context)?;
-        writer.flush().with_context(context)?;
+        let mut file = AtomicFile::create(&path)?;
+        serde_json::to_writer_pretty(&mut file, value).with_context(context)?;
+        file.write_all(b"\n").with_context(context)?;
+        file.commit()?;
         Ok(())
     }
 
@@ -154,6 +155,7 @@ impl Staging {
             });
         }
         self.committed = true;
+        vi_fs::sync_folder(&self.target)?;
         if had_previous {
             fs::remove_dir_all(&previous).with_context(|| {
                 format!(
@@ -246,17 +248,14 @@ fn check_replaceable(target: &Path, command: &str) -> Result<()> {
 }
 
 /// Removes staging folders that interrupted runs left beside `name`
-/// (`.<name>.tmp-<pid>`); they never hold finished results.
+/// (`.<name>.tmp-<pid>`, see `vi_fs::leftovers`); they never hold finished
+/// results. Those of any process go: two runs must not write the same
+/// output folder at once.
 fn remove_stale_staging(parent: &Path, name: &str) -> Result<()> {
-    let prefix = format!(".{name}.tmp-");
-    let Ok(entries) = fs::read_dir(parent) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
-            let path = entry.path();
-            fs::remove_dir_all(&path)
-                .with_context(|| format!("cannot remove the stale folder {}", path.display()))?;
+    for leftover in vi_fs::leftovers(parent)? {
+        if leftover.kind == LeftoverKind::Temporary && leftover.name == name {
+            vi_fs::remove_any(&leftover.path)
+                .context("cannot remove the stale folder of an interrupted run")?;
         }
     }
     Ok(())

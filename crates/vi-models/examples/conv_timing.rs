@@ -1,5 +1,5 @@
 //! Times the two convolutional VAEs on the CPU: seconds per training step
-//! at their tutorial settings (ConvVae: batches of 256, SGD; Cvae: batches
+//! at their tutorial settings (GaussianConvVae: batches of 256, SGD; BernoulliConvVae: batches
 //! of 32, Adam), the cost of one decoder pass per image, and from it the
 //! time of an importance-sampled log-likelihood over the test set.
 //!
@@ -18,7 +18,10 @@ use std::time::Instant;
 
 use tch::{Device, Kind, Tensor};
 use vi_data::{Collection, ImageDataset, Split};
-use vi_models::{ConvVae, ConvVaeConfig, Cvae, CvaeConfig, NullObserver, Trainer, Vae};
+use vi_models::{
+    BernoulliConvVae, BernoulliConvVaeConfig, GaussianConvVae, GaussianConvVaeConfig, NullObserver,
+    Trainer, Vae, presets,
+};
 
 /// Seconds per step of `trainer` over `steps` batches of `data`'s first
 /// images, after a 3-step warm-up epoch.
@@ -77,34 +80,36 @@ fn main() -> Result<(), Box<dyn Error>> {
     let test = ImageDataset::load(&data_dir, Collection::Mnist, Split::Test)?;
     let test_images = test.images().narrow(0, 0, 100);
 
-    let config = ConvVae::tutorial_train_config();
-    let mut trainer = Trainer::<ConvVae>::new(&ConvVaeConfig::default(), config, Device::Cpu)?;
+    let config = presets::gaussian_conv_vae().training;
+    let mut trainer =
+        Trainer::<GaussianConvVae>::new(&GaussianConvVaeConfig::default(), config, Device::Cpu)?;
     let step = seconds_per_step(&mut trainer, &train, steps)?;
     println!(
-        "ConvVae: {:.2} ms per step (batch 256); tutorial epoch (100 steps) {:.1} s, \
+        "GaussianConvVae: {:.2} ms per step (batch 256); tutorial epoch (100 steps) {:.1} s, \
          full training set (235 steps) {:.1} s",
         step * 1e3,
         step * 100.0,
         step * 235.0
     );
     let decode = seconds_per_decode(trainer.model(), 100, 100)?;
-    println!("ConvVae: {:.1} µs per decoded image", decode * 1e6);
+    println!("GaussianConvVae: {:.1} µs per decoded image", decode * 1e6);
 
-    let config = Cvae::tutorial_train_config();
-    let mut trainer = Trainer::<Cvae>::new(&CvaeConfig::default(), config, Device::Cpu)?;
+    let config = presets::bernoulli_conv_vae().training;
+    let mut trainer =
+        Trainer::<BernoulliConvVae>::new(&BernoulliConvVaeConfig::default(), config, Device::Cpu)?;
     let step = seconds_per_step(&mut trainer, &train, steps)?;
     println!(
-        "Cvae: {:.2} ms per step (batch 32); epoch (1875 steps) {:.1} s",
+        "BernoulliConvVae: {:.2} ms per step (batch 32); epoch (1875 steps) {:.1} s",
         step * 1e3,
         step * 1875.0
     );
     let decode = seconds_per_decode(trainer.model(), 100, 100)?;
-    println!("Cvae: {:.1} µs per decoded image", decode * 1e6);
+    println!("BernoulliConvVae: {:.1} µs per decoded image", decode * 1e6);
     let binarized = test_images.gt(0.5).to_kind(Kind::Float);
     let per_sample = seconds_per_importance_sample(trainer.model(), &binarized, 100)?;
     for (images, k) in [(10_000.0, 1000.0), (1_000.0, 1000.0), (10_000.0, 100.0)] {
         println!(
-            "Cvae: IWAE over {images} test images with k = {k}: about {:.0} s",
+            "BernoulliConvVae: IWAE over {images} test images with k = {k}: about {:.0} s",
             per_sample * images * k
         );
     }

@@ -18,7 +18,7 @@ use std::time::Instant;
 use tch::Device;
 use vi_data::{Collection, ImageDataset, Split};
 use vi_models::{
-    EpochRecord, ImportanceSampling, MlpVae, MlpVaeConfig, Observer, TrainConfig, Trainer,
+    EpochRecord, ImportanceSampling, MlpVae, MlpVaeConfig, Observer, TrainConfig, Trainer, presets,
 };
 
 /// Prints each epoch's record.
@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let test = ImageDataset::load(&data_dir, Collection::Mnist, Split::Test)?;
     let config = TrainConfig {
         epochs,
-        ..TrainConfig::default()
+        ..presets::mlp_vae().training
     };
     let mut trainer = Trainer::<MlpVae>::new(&MlpVaeConfig::default(), config, Device::Cpu)?;
     let checkpoint =

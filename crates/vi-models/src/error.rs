@@ -113,16 +113,37 @@ pub enum Error {
         reason: String,
     },
 
-    /// The operating system refused to read or write a file.
+    /// The operating system refused to read a file.
     #[error("cannot {action} {path}: {source}", path = .path.display())]
     Io {
-        /// `"read"`, `"write"`, `"rename"`, …
+        /// `"read"`.
         action: &'static str,
         /// The file.
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
     },
+
+    /// The analytic-KL ELBO was asked of a model whose posterior and prior
+    /// have no closed-form KL divergence (the default of
+    /// [`Vae::analytic_kl`](crate::Vae::analytic_kl)).
+    #[error(
+        "{model}: KL(q(z|x) ‖ p(z)) has no closed form for its {posterior} posterior and \
+         {prior} prior; train on the Monte Carlo ELBO (ElboEstimator::MonteCarlo) instead"
+    )]
+    NoClosedFormKl {
+        /// The model's type, e.g. `"MlpVae"`.
+        model: &'static str,
+        /// The posterior's family, e.g. `"Independent"`.
+        posterior: &'static str,
+        /// The prior's family, e.g. `"MultivariateNormal"`.
+        prior: &'static str,
+    },
+
+    /// A file (a checkpoint) could not be written; the previous one, if
+    /// any, is intact and no temporary file is left behind.
+    #[error(transparent)]
+    Write(#[from] vi_fs::Error),
 
     /// vi-core refused a distribution parameter or estimator argument.
     #[error(transparent)]

@@ -9,9 +9,19 @@
 //! | [`ExponentialPosterior`] | 2 | `Exp(λ)` prior, Normal likelihood: grid posterior, θ*, closed-form ELBO, `KL(q_θ ‖ p_grid)` curve |
 //! | [`ExponentialVariational`] | 2 | `q_θ = Exp(θ)` fitted by SGD on the Monte Carlo ELBO |
 //! | [`MlpVae`] | 3 | the 784-256-128-2 VAE with a Bernoulli decoder, behind the [`Vae`] trait |
-//! | [`ConvVae`] | 2 | the conv/max-pool encoder to 32×1×1, upsampling decoder, Gaussian `p(x\|z)` on `[-1, 1]` images, Monte Carlo ELBO with the change-of-variables `log q` ([`change_of_variables_log_q`]); the tutorial's own objective for comparison |
-//! | [`Cvae`] | 4 | TensorFlow's CVAE: strided convolutions, `'same'` transposed convolutions, Bernoulli logits, single-sample Monte Carlo ELBO or analytic KL ([`ElboEstimator`]) |
+//! | [`GaussianConvVae`] | 2 | the conv/max-pool encoder to 32×1×1, upsampling decoder, Gaussian `p(x\|z)` on `[-1, 1]` images, Monte Carlo ELBO with the change-of-variables `log q` ([`change_of_variables_log_q`]); the tutorial's own objective for comparison |
+//! | [`BernoulliConvVae`] | 4 | TensorFlow's convolutional VAE: strided convolutions, `'same'` transposed convolutions, Bernoulli logits, single-sample Monte Carlo ELBO or analytic KL ([`ElboEstimator`]) |
 //! | [`Trainer`], [`Checkpoint`] | 2–4 | VAE training: per-epoch train/test negative ELBO, IWAE log-likelihood, atomic safetensors checkpoints, exact resume |
+//! | [`presets`] | 2–4 | each tutorial's VAE experiment: model, training settings, data, log-likelihood estimate |
+//!
+//! The layout follows what the crate holds: `linear_regression/` for
+//! tutorial 1 and `exponential/` for the first half of tutorial 2, with
+//! `descent.rs`, their full-batch optimizer loop; `layers/`, the tutorials'
+//! layers with their frameworks' initializations; `vae/`, the [`Vae`] trait
+//! and the three VAEs; `train/`, the trainer, its optimizer, checkpoints,
+//! evaluation, history and the named random [`Stream`]s; and `presets.rs`,
+//! which states each tutorial's settings. `train/` uses `vae/`, `presets.rs`
+//! uses both, and `vae/` uses neither.
 //!
 //! Each model has a `…Config` whose `Default` is the tutorial's setting, a
 //! constructor taking the [`tch::nn::Path`] its parameters live under (named
@@ -22,13 +32,13 @@
 //! Seeded runs consume libtorch's generator as the tutorials' PyTorch code
 //! does (initialisation, then the noise of each step), so after the same
 //! `manual_seed` they reproduce its numbers on the CPU. Tutorial 4's model is
-//! Keras code; [`Cvae`] follows a PyTorch port of it (Keras's Glorot-uniform
-//! initialisation, TensorFlow's `'same'` alignment), which its tests match.
+//! Keras code; [`BernoulliConvVae`] follows a PyTorch port of it (Keras's
+//! Glorot-uniform initialisation, TensorFlow's `'same'` alignment), which
+//! its tests match.
 //!
-//! Each VAE names its tutorial's training settings:
-//! `ConvVae::tutorial_train_config()` and `Cvae::tutorial_train_config()`
-//! give the [`TrainConfig`] to hand to the [`Trainer`] (the MLP VAE's is
-//! `TrainConfig::default()`).
+//! A VAE's tutorial settings are in [`presets`]: `presets::mlp_vae()`
+//! gives tutorial 3's model configuration and the [`TrainConfig`] to hand
+//! to the [`Trainer`], and so on for tutorials 2 and 4.
 //!
 //! ```
 //! use tch::{Device, nn};
@@ -50,42 +60,34 @@
 
 #![deny(missing_docs)]
 
-mod bayesian_linear_regression;
-mod conjugate_posterior;
-mod conv2d;
+mod descent;
 mod error;
-mod exponential_posterior;
-mod exponential_variational;
-mod history;
-mod keras_layers;
+mod exponential;
+mod layers;
 mod linear_regression;
-mod linspace;
-mod optimizer;
-mod sequential;
-mod torch_linear;
+pub mod presets;
 mod train;
 mod vae;
 mod validate;
 
-pub use bayesian_linear_regression::{
-    BayesianLinearRegression, BayesianLinearRegressionConfig, Predictive,
-};
-pub use conjugate_posterior::ConjugatePosterior;
+pub use descent::LossHistory;
 pub use error::{Error, Phase, Result};
-pub use exponential_posterior::{ExponentialPosterior, ExponentialPosteriorConfig, KlCurve};
-pub use exponential_variational::{
-    ExponentialVariational, ExponentialVariationalConfig, ThetaTrace,
+pub use exponential::{
+    ExponentialPosterior, ExponentialPosteriorConfig, ExponentialVariational,
+    ExponentialVariationalConfig, KlCurve, Linspace, ThetaTrace,
 };
-pub use history::LossHistory;
-pub use linear_regression::{LinearRegression, LinearRegressionConfig};
-pub use linspace::Linspace;
-pub use sequential::LayerShape;
+pub use layers::LayerShape;
+pub use linear_regression::{
+    BayesianLinearRegression, BayesianLinearRegressionConfig, ConjugatePosterior, LinearRegression,
+    LinearRegressionConfig, Predictive,
+};
 pub use train::{
     BatchFinished, Checkpoint, EpochRecord, EpochStarted, History, ImportanceSampling,
-    NullObserver, Observer, OptimizerConfig, TrainConfig, Trainer, derived_seed,
+    NullObserver, Observer, OptimizerConfig, Stream, TrainConfig, Trainer, derived_seed,
     mean_log_likelihood, mean_negative_elbo,
 };
 pub use vae::{
-    Architecture, ConvVae, ConvVaeConfig, Cvae, CvaeConfig, ElboEstimator, MlpVae, MlpVaeConfig,
-    PosteriorSummary, Vae, change_of_variables_log_q, tutorial2_log_q,
+    Architecture, BernoulliConvVae, BernoulliConvVaeConfig, DiagonalNormal, ElboEstimator,
+    GaussianConvVae, GaussianConvVaeConfig, MlpVae, MlpVaeConfig, PosteriorSummary, Vae,
+    change_of_variables_log_q, tutorial2_log_q,
 };

@@ -8,17 +8,18 @@ mod vi_models {
     mod common;
 
     mod bayesian_linear_regression;
+    mod bernoulli_conv_vae;
     mod checkpoint;
     mod config_errors;
     mod conjugate_posterior;
-    mod conv_vae;
-    mod cvae;
     mod elbo_estimators;
     mod evaluate;
     mod exponential_posterior;
     mod exponential_sgd;
+    mod gaussian_conv_vae;
     mod linear_regression;
     mod mlp_vae;
     mod synthetic_parity;
     mod training;
+    mod vae_trait;
 }

@@ -4,12 +4,12 @@ use std::path::Path;
 
 use image::RgbImage;
 
-use crate::atomic;
 use crate::axes::{Axes, Labels};
 use crate::canvas::{self, Area, Scale};
 use crate::error::{Error, Result, draw_error};
 use crate::legend::{self, Legend};
 use crate::marks;
+use crate::png;
 use crate::series::Series;
 use crate::ticks;
 
@@ -138,10 +138,10 @@ impl Chart {
     /// `path` complete or not at all. The parent directory must exist.
     ///
     /// # Errors
-    /// Those of [`render`](Chart::render), and [`Error::Io`] or [`Error::Encode`] naming
+    /// Those of [`render`](Chart::render), and [`Error::Write`] or [`Error::Encode`] naming
     /// `path` when writing fails.
     pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
-        atomic::write_png(&self.render()?, path.as_ref())
+        png::write_png(&self.render()?, path.as_ref())
     }
 
     /// Draws the chart so that it fills `area`.

@@ -1,6 +1,5 @@
 //! The crate's error type: what went wrong while checking, drawing or saving a figure.
 
-use std::io;
 use std::path::PathBuf;
 
 /// Everything that can go wrong while rendering or saving a figure.
@@ -114,15 +113,10 @@ pub enum Error {
     /// The drawing backend reported an error.
     #[error("drawing failed: {0}")]
     Draw(String),
-    /// Writing, syncing or renaming the output file failed.
-    #[error("could not write {path}: {source}")]
-    Io {
-        /// The file that was being written.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: io::Error,
-    },
+    /// Writing the output file failed (creating, writing, flushing or renaming it); the
+    /// error names the step and the file, and nothing is left under the final name.
+    #[error(transparent)]
+    Write(#[from] vi_fs::Error),
     /// PNG encoding failed.
     #[error("could not encode {path} as PNG: {source}")]
     Encode {

@@ -5,11 +5,11 @@ use std::path::Path;
 use image::RgbImage;
 use plotters::style::WHITE;
 
-use crate::atomic;
 use crate::canvas::{self, Area, Scale, sizes};
 use crate::chart::Chart;
 use crate::error::{Error, Result, draw_error};
 use crate::image_grid::ImageGrid;
+use crate::png;
 use crate::text;
 
 /// Default size of one figure cell, in pixels.
@@ -128,10 +128,10 @@ impl Figure {
     /// [`Chart::save_png`](crate::Chart::save_png)).
     ///
     /// # Errors
-    /// Those of [`render`](Figure::render), and [`Error::Io`] or [`Error::Encode`]
+    /// Those of [`render`](Figure::render), and [`Error::Write`] or [`Error::Encode`]
     /// naming `path`.
     pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
-        atomic::write_png(&self.render()?, path.as_ref())
+        png::write_png(&self.render()?, path.as_ref())
     }
 
     /// Backend pixels taken by the title band at the top.

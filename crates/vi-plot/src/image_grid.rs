@@ -6,10 +6,10 @@ use std::path::Path;
 use image::RgbImage;
 use plotters::element::BitMapElement;
 
-use crate::atomic;
 use crate::canvas::{self, Area, Scale, sizes};
 use crate::error::{Error, Result, draw_error};
 use crate::palette::Color;
+use crate::png;
 use crate::text::{self, Align, Baseline};
 
 /// Gap between the row labels and the grid, logical pixels.
@@ -160,10 +160,10 @@ impl ImageGrid {
     /// [`Chart::save_png`](crate::Chart::save_png)).
     ///
     /// # Errors
-    /// Those of [`render`](ImageGrid::render), and [`Error::Io`] or [`Error::Encode`]
+    /// Those of [`render`](ImageGrid::render), and [`Error::Write`] or [`Error::Encode`]
     /// naming `path`.
     pub fn save_png(&self, path: impl AsRef<Path>) -> Result<()> {
-        atomic::write_png(&self.render()?, path.as_ref())
+        png::write_png(&self.render()?, path.as_ref())
     }
 
     /// Draws the grid as large as fits into `area` (a figure cell).

@@ -11,7 +11,8 @@
 //! - [`Figure`]: a grid of [`Panel`]s (charts and image grids) on one canvas.
 //!
 //! Each renders to an [`RgbImage`] or straight to a PNG file with `save_png`, which writes
-//! `<path>.part` first and renames it, so a crash never leaves a truncated PNG behind.
+//! it atomically through vi-fs (a temporary sibling, flushed to disk, renamed into place),
+//! so a crash never leaves a truncated PNG behind.
 //! Text uses an embedded DejaVu Sans (parsed once, on first use), so no system fonts are
 //! needed and labels such as `p(Z|X_obs)`, `θ*`, `±2σ` or `‖μ‖₁` render as typed.
 //!
@@ -37,7 +38,6 @@
 
 #![deny(missing_docs)]
 
-mod atomic;
 mod axes;
 mod canvas;
 mod chart;
@@ -49,6 +49,7 @@ mod image_grid;
 mod legend;
 mod marks;
 mod palette;
+mod png;
 mod series;
 mod stroke;
 mod text;

@@ -545,7 +545,7 @@ mod saving {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing").join("fig.png");
         match small_chart().save_png(&path) {
-            Err(Error::Io { path: reported, .. }) => assert_eq!(reported, path),
+            Err(Error::Write(error)) => assert_eq!(error.path(), path),
             other => panic!("unexpected {other:?}"),
         }
         assert!(!path.exists());

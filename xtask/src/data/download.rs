@@ -1,17 +1,17 @@
 //! Downloading a data set: each file from the first mirror that serves
-//! content with the pinned SHA-256, decompressed on the fly, written to a
-//! `.part` file and renamed only after verification.
+//! content with the pinned SHA-256, decompressed on the fly into a vi-fs
+//! `AtomicFile` (a temporary sibling) that takes the final name only after
+//! verification.
 
 use std::fmt::Write as _;
-use std::fs::{self, File};
-use std::io::{self, BufWriter};
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use flate2::read::MultiGzDecoder;
+use vi_fs::AtomicFile;
 
 use super::sets::{DataFile, DataSet, Mirror};
-use crate::atomic;
 use crate::digest::{copy_hashed, sha256_file};
 use crate::fetch::FetchError;
 
@@ -75,74 +75,55 @@ fn fetch_file(
         fs::remove_file(&target)
             .with_context(|| format!("removing unverified {}", target.display()))?;
     }
-    let part = part_path(&target);
     let mut reasons = Vec::new();
     for mirror in mirrors {
         let location = mirror.source.locate(&mirror.relative(file));
-        match download_verified(mirror, file, &part) {
-            Ok(()) => {
-                fs::rename(&part, &target).with_context(|| {
-                    format!("renaming {} to {}", part.display(), target.display())
-                })?;
-                return Ok(Ok(FileOutcome::Downloaded(location)));
-            }
-            Err(reason) => {
-                atomic::remove_any(&part)
-                    .with_context(|| format!("removing {}", part.display()))?;
-                reasons.push(format!("{location}: {reason}"));
-            }
+        match download_verified(mirror, file, &target)? {
+            Ok(()) => return Ok(Ok(FileOutcome::Downloaded(location))),
+            Err(reason) => reasons.push(format!("{location}: {reason}")),
         }
     }
     Ok(Err(reasons))
 }
 
-/// Streams `mirror`'s copy of `file` through gzip into `part` and checks the
-/// SHA-256 of the decompressed bytes. Leaves `part` for the caller to rename
-/// or remove.
-fn download_verified(mirror: &Mirror, file: &DataFile, part: &Path) -> Result<(), String> {
-    let reader = mirror
-        .source
-        .open(&mirror.relative(file))
-        .map_err(|error| match error {
-            FetchError::NotFound => "not found".to_owned(),
-            FetchError::Failed(why) => why,
-        })?;
-    let out =
-        File::create(part).map_err(|error| format!("creating {}: {error}", part.display()))?;
-    let mut writer = BufWriter::new(out);
+/// Streams `mirror`'s copy of `file` through gzip into a temporary sibling
+/// of `target` and checks the SHA-256 of the decompressed bytes; only
+/// verified content takes `target`'s name, anything else is removed. The
+/// outer error is a local failure (the disk), the inner one why this mirror
+/// failed.
+fn download_verified(
+    mirror: &Mirror,
+    file: &DataFile,
+    target: &Path,
+) -> Result<Result<(), String>> {
+    let reader = match mirror.source.open(&mirror.relative(file)) {
+        Ok(reader) => reader,
+        Err(FetchError::NotFound) => return Ok(Err("not found".to_owned())),
+        Err(FetchError::Failed(why)) => return Ok(Err(why)),
+    };
+    let mut out = AtomicFile::create(target)?;
     let mut decoder = MultiGzDecoder::new(reader);
-    let (digest, _) = copy_hashed(&mut decoder, &mut writer)
-        .map_err(|error| format!("transfer or decompression failed: {error}"))?;
-    let out = writer
-        .into_inner()
-        .map_err(|error| format!("writing {}: {}", part.display(), error.error()))?;
-    out.sync_all()
-        .map_err(|error| format!("flushing {}: {error}", part.display()))?;
+    let digest = match copy_hashed(&mut decoder, &mut out) {
+        Ok((digest, _)) => digest,
+        Err(error) => {
+            return Ok(Err(format!("transfer or decompression failed: {error}")));
+        }
+    };
     if digest != file.sha256 {
-        return Err(format!(
+        return Ok(Err(format!(
             "SHA-256 of the decompressed content is {digest}, expected {}",
             file.sha256
-        ));
+        )));
     }
-    Ok(())
-}
-
-fn part_path(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(".part");
-    target.with_file_name(name)
+    out.commit()?;
+    Ok(Ok(()))
 }
 
 /// Writes `SHA256SUMS.raw` beside the files, in `sha256sum -c` format.
 fn write_checksums(set: &DataSet, dir: &Path) -> Result<()> {
-    let target = dir.join("SHA256SUMS.raw");
-    let part = part_path(&target);
     let mut text = String::new();
     for file in &set.files {
         let _ = writeln!(text, "{}  {}", file.sha256, file.name);
     }
-    let out = File::create(&part).with_context(|| format!("creating {}", part.display()))?;
-    io::Write::write_all(&mut &out, text.as_bytes())
-        .with_context(|| format!("writing {}", part.display()))?;
-    atomic::persist(out, &part, &target)
+    Ok(vi_fs::write(dir.join("SHA256SUMS.raw"), text.as_bytes())?)
 }

@@ -129,7 +129,7 @@ fn corrupted_file_is_rejected_and_nothing_is_left() {
     let error = format!("{:#}", fetch_set(&set, dir.path()).unwrap_err());
     assert!(error.contains("train-images-idx3-ubyte"), "{error}");
     assert!(error.contains("SHA-256"), "{error}");
-    // The good file stays; the bad one is neither final nor .part.
+    // The good file stays; the bad one is neither final nor temporary.
     assert_eq!(listing(dir.path()), ["train-labels-idx1-ubyte"]);
 }
 

@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::atomic;
 pub use layout::TORCH_VERSION;
 use layout::{Install, check};
 
@@ -171,7 +170,7 @@ impl Installer {
         }
         fs::create_dir_all(&self.cache_dir)
             .with_context(|| format!("creating {}", self.cache_dir.display()))?;
-        atomic::remove_stale_temporaries(&self.cache_dir)?;
+        remove_stale_temporaries(&self.cache_dir)?;
         let dir = self.cache_dir.join(self.variant.dir_name());
         if dir.exists() {
             match Install::open(&dir) {
@@ -180,7 +179,7 @@ impl Installer {
                     return Ok(Outcome::AlreadyInstalled(install.root()));
                 }
                 // Not sealed or damaged: start again from nothing.
-                Err(_) => atomic::remove_any(&dir)
+                Err(_) => vi_fs::remove_any(&dir)
                     .with_context(|| format!("removing incomplete {}", dir.display()))?,
             }
         }
@@ -194,8 +193,8 @@ impl Installer {
     fn install(&self, dir: &Path) -> Result<Install> {
         let mut failures = String::new();
         for source in [Source::Pip, Source::OfficialZip] {
-            let temp = atomic::temp_sibling(dir);
-            atomic::remove_any(&temp)?;
+            let temp = vi_fs::temporary_sibling(dir);
+            vi_fs::remove_any(&temp)?;
             fs::create_dir_all(&temp)?;
             let attempt = self.install_from(source, &temp).and_then(|install| {
                 install.seal()?;
@@ -206,6 +205,7 @@ impl Installer {
                     fs::rename(&temp, dir).with_context(|| {
                         format!("renaming {} to {}", temp.display(), dir.display())
                     })?;
+                    vi_fs::sync_folder(dir)?;
                     return Install::open(dir).map(|sealed| Install {
                         source: install.source,
                         ..sealed
@@ -213,7 +213,7 @@ impl Installer {
                 }
                 Err(error) => {
                     let _ = writeln!(failures, "  {}: {error:#}", source.name());
-                    atomic::remove_any(&temp)
+                    vi_fs::remove_any(&temp)
                         .with_context(|| format!("removing {}", temp.display()))?;
                 }
             }
@@ -243,10 +243,22 @@ impl Installer {
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| install.root());
         if fs::read_link(&link).ok().as_deref() != Some(target.as_path()) {
-            atomic::replace_symlink(&target, &link)?;
+            vi_fs::replace_symlink(&target, &link)?;
         }
         Ok(())
     }
+}
+
+/// Removes what interrupted runs left in the cache (`.<name>.tmp-<pid>`
+/// folders and links, see `vi_fs::leftovers`): they never hold a finished
+/// install. Those of every process go, so two installs must not run at once.
+fn remove_stale_temporaries(cache_dir: &Path) -> Result<()> {
+    for leftover in vi_fs::leftovers(cache_dir)? {
+        if leftover.kind == vi_fs::LeftoverKind::Temporary {
+            vi_fs::remove_any(&leftover.path)?;
+        }
+    }
+    Ok(())
 }
 
 pub fn run(root: &Path, args: &Args) -> Result<()> {

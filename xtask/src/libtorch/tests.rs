@@ -141,7 +141,7 @@ fn leftovers_of_an_interrupted_run_are_never_taken_for_an_install() {
     let cache = tempfile::tempdir().unwrap();
     // What a run killed half-way can leave: its temporary folder, and (from
     // older layouts or a hand copy) a final-named folder without the marker.
-    fs::create_dir_all(cache.path().join(".tmp-cpu-2.13.0-4242/lib")).unwrap();
+    fs::create_dir_all(cache.path().join(".cpu-2.13.0.tmp-4242/lib")).unwrap();
     fs::create_dir_all(cache.path().join("cpu-2.13.0/lib")).unwrap();
     let outcome = installer(cache.path(), &server).ensure().unwrap();
     assert!(matches!(outcome, Outcome::Installed(..)), "{outcome:?}");
@@ -191,12 +191,12 @@ fn the_active_variant_is_kept_unless_asked() {
     let cache = tempfile::tempdir().unwrap();
     let link = cache.path().join("active");
     assert_eq!(Variant::active(&link), None);
-    crate::atomic::replace_symlink(
+    vi_fs::replace_symlink(
         Path::new("cuda-2.13.0/venv/lib/python3.11/site-packages/torch"),
         &link,
     )
     .unwrap();
     assert_eq!(Variant::active(&link), Some(Variant::Cuda));
-    crate::atomic::replace_symlink(Path::new("cpu-2.13.0"), &link).unwrap();
+    vi_fs::replace_symlink(Path::new("cpu-2.13.0"), &link).unwrap();
     assert_eq!(Variant::active(&link), Some(Variant::Cpu));
 }

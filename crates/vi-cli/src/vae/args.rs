@@ -1,109 +1,19 @@
-//! The flags every VAE subcommand shares, the tutorial defaults a
-//! subcommand gives them, and their validated form, [`TrainingPlan`].
+//! The flags every VAE subcommand shares and their validated form,
+//! [`VaePlan`], with the defaults of the subcommand's preset
+//! (`vi_models::presets`; `help.rs` writes them into `--help`).
 //!
-//! The settings that differ between the tutorials (epochs, batch size,
-//! optimizer, learning rate) are `Option`s: `None` means "not given", which
-//! is what a resumed run needs to tell a flag that contradicts its
-//! checkpoint from a default. [`document_defaults`] writes each
-//! subcommand's own default into its `--help`.
+//! The settings that differ between the tutorials are `Option`s: `None`
+//! means "not given", which is what a resumed run needs to tell a flag that
+//! contradicts its checkpoint from a default, and what lets one set of
+//! flags serve every tutorial.
 
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
-use vi_data::{Binarization, PixelRange};
-use vi_models::{ElboEstimator, ImportanceSampling, OptimizerConfig, TrainConfig};
+use vi_models::presets::{TrainSet, VaePreset};
+use vi_models::{ImportanceSampling, TrainConfig};
 
+use super::choices::{DeviceChoice, OptimizerChoice};
 use crate::args;
-
-/// Where the model runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DeviceChoice {
-    /// The CPU.
-    Cpu,
-    /// The first CUDA device; an error if libtorch sees none.
-    Cuda,
-    /// CUDA if libtorch sees a device, else the CPU.
-    Auto,
-}
-
-/// The update rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OptimizerChoice {
-    /// Plain gradient descent, as tutorial 3's loop writes it by hand.
-    Sgd,
-    /// Adam with torch's betas (0.9, 0.999) and eps 1e-8.
-    Adam,
-}
-
-impl OptimizerChoice {
-    /// The choice behind a stored configuration.
-    pub fn of(config: &OptimizerConfig) -> Self {
-        match config {
-            OptimizerConfig::Sgd { .. } => Self::Sgd,
-            OptimizerConfig::Adam { .. } => Self::Adam,
-        }
-    }
-
-    /// The flag value (`sgd`, `adam`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Sgd => "sgd",
-            Self::Adam => "adam",
-        }
-    }
-}
-
-/// The single-sample ELBO estimate a model trains on (`--estimator`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EstimatorChoice {
-    /// `log p(x|z) + log p(z) − log q(z|x)` at one draw: the tutorials'
-    /// own loss (tutorial 2's `elbo`, tutorial 4's `compute_loss`).
-    MonteCarlo,
-    /// `log p(x|z) − KL(q(z|x) ‖ p(z))` with the KL in closed form: the same
-    /// expectation with less variance.
-    AnalyticKl,
-}
-
-impl From<EstimatorChoice> for ElboEstimator {
-    fn from(choice: EstimatorChoice) -> Self {
-        match choice {
-            EstimatorChoice::MonteCarlo => Self::MonteCarlo,
-            EstimatorChoice::AnalyticKl => Self::AnalyticKl,
-        }
-    }
-}
-
-/// A tutorial's training settings: the defaults of the shared flags for
-/// one subcommand, and the batch settings that are not flags.
-#[derive(Debug, Clone, Copy)]
-pub struct TutorialDefaults {
-    /// Epochs of a complete run.
-    pub epochs: usize,
-    /// Images per batch.
-    pub batch_size: usize,
-    /// The tutorial's update rule.
-    pub optimizer: OptimizerChoice,
-    /// `--lr` when the optimizer is SGD.
-    pub sgd_learning_rate: f64,
-    /// `--lr` when the optimizer is Adam.
-    pub adam_learning_rate: f64,
-    /// Leave out each epoch's last, smaller batch.
-    pub drop_last: bool,
-    /// How each batch is binarized.
-    pub binarization: Binarization,
-    /// The pixel range of the batches.
-    pub pixel_range: PixelRange,
-}
-
-impl TutorialDefaults {
-    /// The default `--lr` for `optimizer`.
-    pub fn learning_rate(&self, optimizer: OptimizerChoice) -> f64 {
-        match optimizer {
-            OptimizerChoice::Sgd => self.sgd_learning_rate,
-            OptimizerChoice::Adam => self.adam_learning_rate,
-        }
-    }
-}
 
 /// Flags shared by the VAE subcommands (flattened into each one's `Args`).
 #[derive(Debug, Clone, clap::Args)]
@@ -123,7 +33,7 @@ pub struct VaeArgs {
 
     /// Seed of every random draw (initialization, batch order,
     /// binarization, noise); the same seed on one CPU thread gives the same
-    /// numbers [default: 0].
+    /// numbers.
     #[arg(long)]
     pub seed: Option<u64>,
 
@@ -145,13 +55,13 @@ pub struct VaeArgs {
 
     /// Importance samples per test image for the final IWAE log-likelihood
     /// estimate; 0 skips it.
-    #[arg(long, value_name = "K", default_value_t = 1000, value_parser = args::count_or_zero)]
-    pub iwae_samples: i64,
+    #[arg(long, value_name = "K", value_parser = args::count_or_zero)]
+    pub iwae_samples: Option<i64>,
 
     /// Importance samples decoded at once (memory grows with it, not with
     /// --iwae-samples).
-    #[arg(long, value_name = "K", default_value_t = 100, value_parser = args::count)]
-    pub iwae_chunk: i64,
+    #[arg(long, value_name = "K", value_parser = args::count)]
+    pub iwae_chunk: Option<i64>,
 
     /// Train on the first N training images only (quick runs).
     #[arg(long, value_name = "N", value_parser = args::size)]
@@ -173,6 +83,18 @@ pub struct VaeArgs {
     pub resume: bool,
 }
 
+/// A VAE subcommand's settings, checked: what [`super::run`] runs.
+#[derive(Debug, Clone)]
+pub struct VaePlan<C> {
+    /// The output folder.
+    pub out: PathBuf,
+    /// The model the flags ask for, if any model flag was given (a resumed
+    /// run checks it; a fresh one builds it, or else the preset's).
+    pub model: Option<C>,
+    /// The shared settings.
+    pub training: TrainingPlan,
+}
+
 /// The shared settings, checked: what [`super::Run`] trains with.
 #[derive(Debug, Clone)]
 pub struct TrainingPlan {
@@ -186,8 +108,12 @@ pub struct TrainingPlan {
     pub train_limit: Option<usize>,
     /// Test images used (the first N), all if `None`.
     pub test_limit: Option<usize>,
+    /// What of the training split the model trains on.
+    pub train_set: TrainSet,
     /// The final log-likelihood estimate, `None` to skip it.
     pub sampling: Option<ImportanceSampling>,
+    /// The estimate averages over the first N test images; all if `None`.
+    pub log_likelihood_images: Option<usize>,
     /// The checkpoint file.
     pub checkpoint: PathBuf,
     /// Continue from the checkpoint instead of starting afresh.
@@ -215,43 +141,67 @@ pub struct GivenFlags {
     pub lr: Option<f64>,
 }
 
+/// What a subcommand's own flags decide beyond the shared ones.
+#[derive(Debug, Clone)]
+pub struct OwnFlags<C> {
+    /// The model the flags ask for, `None` if no model flag was given.
+    pub model: Option<C>,
+    /// What the model trains on (`vae-conv`'s `--repeats` and
+    /// `--full-train-set`); `None`: the preset's.
+    pub train_set: Option<TrainSet>,
+    /// The log-likelihood's test images (`cvae`'s `--iwae-images`);
+    /// `None`: the preset's.
+    pub log_likelihood_images: Option<usize>,
+}
+
 impl VaeArgs {
-    /// The validated settings, with the tutorial's `defaults` for the flags
-    /// not given; `out` is the subcommand's output folder, beside which the
-    /// checkpoint goes by default.
+    /// The validated settings of a subcommand writing into `out`, with the
+    /// `preset`'s values for the flags not given: the chosen optimizer is
+    /// the preset's of that kind (tutorial 4's Adam keeps its `ε = 1e-7`),
+    /// at `--lr` if given. The checkpoint goes beside `out` by default.
     ///
     /// # Errors
     /// A message for a usage error.
-    pub fn plan(self, defaults: &TutorialDefaults, out: &Path) -> Result<TrainingPlan, String> {
-        let optimizer = self.optimizer.unwrap_or(defaults.optimizer);
-        let learning_rate = self.lr.unwrap_or_else(|| defaults.learning_rate(optimizer));
+    pub fn plan<C>(
+        self,
+        preset: &VaePreset<C>,
+        out: PathBuf,
+        own: OwnFlags<C>,
+    ) -> Result<VaePlan<C>, String> {
+        let optimizer = match self.optimizer {
+            Some(choice) if choice != OptimizerChoice::of(&preset.training.optimizer) => {
+                preset.other_optimizer
+            }
+            _ => preset.training.optimizer,
+        };
         let config = TrainConfig {
-            epochs: self.epochs.unwrap_or(defaults.epochs),
-            batch_size: self.batch_size.unwrap_or(defaults.batch_size),
-            drop_last: defaults.drop_last,
-            binarization: defaults.binarization,
-            pixel_range: defaults.pixel_range,
-            optimizer: match optimizer {
-                OptimizerChoice::Sgd => OptimizerConfig::sgd(learning_rate),
-                OptimizerChoice::Adam => OptimizerConfig::adam(learning_rate),
-            },
-            seed: self.seed.unwrap_or(0),
+            epochs: self.epochs.unwrap_or(preset.training.epochs),
+            batch_size: self.batch_size.unwrap_or(preset.training.batch_size),
+            optimizer: self
+                .lr
+                .map_or(optimizer, |lr| optimizer.with_learning_rate(lr)),
+            seed: self.seed.unwrap_or(preset.training.seed),
+            ..preset.training.clone()
         };
         config.validate().map_err(|error| error.to_string())?;
         let checkpoint = match self.checkpoint {
             Some(path) => path,
-            None => default_checkpoint(out)?,
+            None => default_checkpoint(&out)?,
         };
-        Ok(TrainingPlan {
+        let defaults = &preset.log_likelihood;
+        let num_samples = self.iwae_samples.unwrap_or(defaults.num_samples);
+        let training = TrainingPlan {
             data_dir: self.data_dir,
             device: self.device,
             threads: self.threads,
             train_limit: self.train_limit,
             test_limit: self.test_limit,
-            sampling: (self.iwae_samples > 0).then_some(ImportanceSampling {
-                num_samples: self.iwae_samples,
-                chunk_size: self.iwae_chunk,
+            train_set: own.train_set.unwrap_or(preset.train_set),
+            sampling: (num_samples > 0).then_some(ImportanceSampling {
+                num_samples,
+                chunk_size: self.iwae_chunk.unwrap_or(defaults.chunk_size),
             }),
+            log_likelihood_images: own.log_likelihood_images.or(defaults.num_images),
             checkpoint,
             resume: self.resume,
             config,
@@ -262,6 +212,11 @@ impl VaeArgs {
                 optimizer: self.optimizer,
                 lr: self.lr,
             },
+        };
+        Ok(VaePlan {
+            out,
+            model: own.model,
+            training,
         })
     }
 }
@@ -280,34 +235,69 @@ pub fn default_checkpoint(out: &Path) -> Result<PathBuf, String> {
     Ok(out.with_file_name(file))
 }
 
-/// Writes `defaults` into the `--help` of a subcommand built on
-/// [`VaeArgs`], as clap writes `[default: …]` for flags with a fixed
-/// default.
-pub fn document_defaults(command: clap::Command, defaults: &TutorialDefaults) -> clap::Command {
-    let learning_rates = format!(
-        "{:e} with sgd, {:e} with adam",
-        defaults.sgd_learning_rate, defaults.adam_learning_rate
-    );
-    [
-        ("epochs", defaults.epochs.to_string()),
-        ("batch_size", defaults.batch_size.to_string()),
-        ("optimizer", defaults.optimizer.name().to_owned()),
-        ("lr", learning_rates),
-    ]
-    .into_iter()
-    .fold(command, |command, (id, default)| {
-        command.mut_arg(id, |arg| {
-            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
-            arg.help(format!("{help} [default: {default}]"))
-        })
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
-    use super::default_checkpoint;
+    use clap::Parser;
+    use vi_models::OptimizerConfig;
+    use vi_models::presets::{self, VaePreset};
+
+    use super::{OwnFlags, VaeArgs, default_checkpoint};
+
+    /// The shared flags alone, as a subcommand flattens them.
+    #[derive(Debug, Parser)]
+    struct Flags {
+        #[command(flatten)]
+        args: VaeArgs,
+    }
+
+    fn training<C>(preset: &VaePreset<C>, flags: &[&str]) -> vi_models::TrainConfig {
+        let flags = Flags::try_parse_from(std::iter::once("vi").chain(flags.iter().copied()))
+            .expect("valid flags");
+        let own = OwnFlags {
+            model: None,
+            train_set: None,
+            log_likelihood_images: None,
+        };
+        let plan = flags
+            .args
+            .plan(preset, PathBuf::from("results/x"), own)
+            .expect("a valid plan");
+        plan.training.config
+    }
+
+    /// Without flags a run is the preset's; choosing the optimizer the
+    /// tutorial does not use gives the preset's other one, and `--lr`
+    /// changes only the step (tutorial 4's Adam keeps Keras's ε).
+    #[test]
+    fn flags_not_given_are_the_presets() {
+        let tutorial_4 = presets::bernoulli_conv_vae();
+        assert_eq!(training(&tutorial_4, &[]), tutorial_4.training);
+        assert_eq!(
+            training(&tutorial_4, &["--optimizer", "sgd"]).optimizer,
+            OptimizerConfig::sgd(5e-3)
+        );
+        assert_eq!(
+            training(&tutorial_4, &["--optimizer", "adam", "--lr", "0.5"]).optimizer,
+            OptimizerConfig::Adam {
+                learning_rate: 0.5,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-7,
+            }
+        );
+        let tutorial_3 = presets::mlp_vae();
+        assert_eq!(training(&tutorial_3, &[]), tutorial_3.training);
+        let adam = training(&tutorial_3, &["--optimizer", "adam", "--epochs", "3"]);
+        assert_eq!(
+            (adam.optimizer, adam.epochs),
+            (OptimizerConfig::adam(1e-3), 3)
+        );
+        let tutorial_2 = presets::gaussian_conv_vae();
+        let sgd = training(&tutorial_2, &["--lr", "0.25", "--seed", "7"]);
+        assert_eq!((sgd.optimizer, sgd.seed), (OptimizerConfig::sgd(0.25), 7));
+    }
 
     #[test]
     fn checkpoint_goes_beside_the_output_folder() {

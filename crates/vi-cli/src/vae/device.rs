@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 use tch::{Cuda, Device};
 
-use super::args::DeviceChoice;
+use super::choices::DeviceChoice;
 
 /// The device and thread count a run uses.
 #[derive(Debug, Clone, Copy)]

@@ -5,22 +5,52 @@
 //! dimensions).
 //!
 //! Each random figure seeds libtorch's generator from the run's seed and a
-//! stream of its own, so the figures do not depend on each other's order
-//! and the same seed draws them again.
+//! stream of its own ([`vi_models::Stream`]), so the figures do not depend
+//! on each other's order and the same seed draws them again.
 
 use anyhow::{Context, Result};
 use tch::{Device, Kind, Tensor};
+use vi_core::Distribution;
 use vi_data::{BatchOptions, IMAGE_COLS, IMAGE_ROWS, ImageDataset, PixelRange};
-use vi_models::{History, TrainConfig, Trainer, Vae, derived_seed};
+use vi_models::{History, Stream, TrainConfig, Trainer, Vae};
 use vi_plot::{Chart, Color, ImageGrid, Line, Scatter};
 
 use super::pca::PrincipalComponents;
 use crate::output::Staging;
 use crate::tensor_values::values;
 
-/// Streams of [`derived_seed`] for the figures: above any epoch number
-/// (streams `1, 2, …`) and the log-likelihood estimate (stream 0).
-const FIGURE_STREAMS: u64 = 1 << 32;
+/// A figure that a VAE subcommand lists among its own (see
+/// [`VaeFigures::save`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Figure {
+    /// `reconstructions.png`: the first `count` test images above their
+    /// reconstructions.
+    Reconstructions {
+        /// Images shown.
+        count: usize,
+    },
+    /// `file`: `count` images decoded from prior draws, `per_row` per row.
+    Samples {
+        /// The file's name.
+        file: &'static str,
+        /// Images drawn.
+        count: usize,
+        /// Images per row.
+        per_row: usize,
+    },
+    /// `manifold.png`: the decoder's means over a `steps × steps` grid of
+    /// `z` in `[-extent, extent]²`; left out, with a note, unless the latent
+    /// space has two dimensions.
+    Manifold {
+        /// Points per axis.
+        steps: usize,
+        /// Half the width of the grid.
+        extent: f64,
+    },
+    /// `latent.png`: the test set's posterior means; left out, with a note,
+    /// for a one-dimensional latent space.
+    Latent,
+}
 
 /// Tutorial 3's ELBO plot: train and test ELBO (the negated losses)
 /// against the epoch.
@@ -76,13 +106,48 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
         }
     }
 
+    /// Draws `figures` into `staging` in order, adding to `notes` why a
+    /// figure is left out.
+    ///
+    /// # Errors
+    /// The model's errors, or if a file cannot be written.
+    pub fn save(
+        &self,
+        figures: &[Figure],
+        staging: &mut Staging,
+        notes: &mut Vec<String>,
+    ) -> Result<()> {
+        for figure in figures {
+            match *figure {
+                Figure::Reconstructions { count } => {
+                    staging.save_grid("reconstructions.png", &self.reconstructions(count)?)?;
+                }
+                Figure::Samples {
+                    file,
+                    count,
+                    per_row,
+                } => staging.save_grid(file, &self.samples(count, per_row)?)?,
+                Figure::Manifold { steps, extent } => match self.manifold(steps, extent)? {
+                    Some(grid) => staging.save_grid("manifold.png", &grid)?,
+                    None => notes.push(format!(
+                        "manifold.png left out: it decodes a 2-dimensional latent grid, \
+                         and this model's latent space has {} dimensions",
+                        self.model.latent_dim()
+                    )),
+                },
+                Figure::Latent => self.save_latent(staging, notes)?,
+            }
+        }
+        Ok(())
+    }
+
     /// The first `count` test images, binarized as in training, above
     /// their reconstructions (the mean of `p(x|z)` at one `z ~ q(z|x)`).
     ///
     /// # Errors
     /// The model's errors.
-    pub fn reconstructions(&self, count: usize) -> Result<ImageGrid> {
-        self.seed(0);
+    fn reconstructions(&self, count: usize) -> Result<ImageGrid> {
+        Stream::Reconstructions.seed_libtorch(self.config.seed);
         let count = count.min(self.test.len());
         let images = self
             .ordered_batches(count)?
@@ -99,13 +164,12 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
             .title(format!("{count} test images and their reconstructions")))
     }
 
-    /// `count` images decoded from prior draws `z ~ N(0, I)`, `nrow` per
-    /// row.
+    /// `count` images decoded from prior draws `z ~ p(z)`, `nrow` per row.
     ///
     /// # Errors
     /// The model's errors.
-    pub fn samples(&self, count: usize, nrow: usize) -> Result<ImageGrid> {
-        self.seed(1);
+    fn samples(&self, count: usize, nrow: usize) -> Result<ImageGrid> {
+        Stream::PriorSamples.seed_libtorch(self.config.seed);
         let images = self.model.sample_images(count as i64)?;
         Ok(self
             .grid(self.display(&images)?)
@@ -120,7 +184,7 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
     ///
     /// # Errors
     /// The model's errors.
-    pub fn manifold(&self, steps: usize, extent: f64) -> Result<Option<ImageGrid>> {
+    fn manifold(&self, steps: usize, extent: f64) -> Result<Option<ImageGrid>> {
         if self.model.latent_dim() != 2 {
             return Ok(None);
         }
@@ -137,7 +201,8 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
         )))
     }
 
-    /// The posterior means of the test images (binarized as in training),
+    /// The posterior means `E[z|x]` of the test images (binarized as in
+    /// training),
     /// coloured by digit: the two latent dimensions themselves when there
     /// are two, else their projection on the first two principal components
     /// (axes labelled with the variance each explains) — saved as
@@ -146,7 +211,7 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
     ///
     /// # Errors
     /// The model's errors, or if the file cannot be written.
-    pub fn save_latent(&self, staging: &mut Staging, notes: &mut Vec<String>) -> Result<()> {
+    fn save_latent(&self, staging: &mut Staging, notes: &mut Vec<String>) -> Result<()> {
         match self.latent()? {
             Some(chart) => staging.save_chart("latent.png", &chart),
             None => {
@@ -164,16 +229,16 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
     ///
     /// # Errors
     /// The model's errors.
-    pub fn latent(&self) -> Result<Option<Chart>> {
+    fn latent(&self) -> Result<Option<Chart>> {
         let latent_dim = self.model.latent_dim();
         if latent_dim < 2 {
             return Ok(None);
         }
-        self.seed(2);
+        Stream::LatentMeans.seed_libtorch(self.config.seed);
         let (mut means, mut digits) = (Vec::new(), Vec::new());
         for batch in self.ordered_batches(1000)? {
-            let (mean, _) = tch::no_grad(|| self.model.encode(&batch.images))?;
-            means.push(mean.to_device(Device::Cpu));
+            let posterior = tch::no_grad(|| self.model.posterior(&batch.images))?;
+            means.push(posterior.mean()?.to_device(Device::Cpu));
             digits.extend(values(&batch.labels)?.into_iter().map(|d| d as usize));
         }
         let means = Tensor::cat(&means, 0);
@@ -235,11 +300,5 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
 
     fn grid(&self, pixels: Vec<f32>) -> ImageGrid {
         ImageGrid::new(pixels, IMAGE_ROWS, IMAGE_COLS)
-    }
-
-    /// Seeds libtorch's generator for figure `index`.
-    fn seed(&self, index: u64) {
-        let seed = derived_seed(self.config.seed, FIGURE_STREAMS + index);
-        tch::manual_seed(i64::from_ne_bytes(seed.to_ne_bytes()));
     }
 }

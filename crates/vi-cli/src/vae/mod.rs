@@ -1,38 +1,48 @@
-//! What the VAE subcommands share: their common flags and tutorial
-//! defaults ([`VaeArgs`], [`TutorialDefaults`], [`TrainingPlan`]), device
-//! and thread selection ([`Compute`]), the data splits ([`Splits`]), fresh
-//! or resumed training with progress and per-epoch checkpoints ([`Run`]),
-//! the log-likelihood estimate ([`LogLikelihood`]), the tutorials' figures
-//! ([`VaeFigures`], with principal components for latent spaces of more
-//! than two dimensions) and the shared part of `summary.json` ([`RunSummary`],
-//! [`write_history`]).
+//! What the VAE subcommands share, so that each one is a declaration: a
+//! [`VaeCommand`] (its name, its tutorial's preset, its model flags'
+//! defaults, its [`Figure`]s, its title and [`EpochRecords`]) and a flag
+//! struct that flattens [`VaeArgs`] and turns into a [`VaePlan`]. [`run`]
+//! does the rest for all of them.
 //!
-//! A subcommand's `run` is then: [`Compute::select`], a [`Staging`]
-//! folder, [`Splits::load`], [`Run::start`], [`Run::fit`],
-//! [`LogLikelihood::estimate`], its figures, [`RunSummary::new`] inside its
-//! own summary, and [`Staging::commit`]. A subcommand that records
-//! something of its own after every epoch (`vi vae-conv`) calls
-//! [`Run::fit_each_epoch`] instead of [`Run::fit`]. The checkpoint lives outside the
-//! output folder (by default `<OUT>.checkpoint.safetensors`), so replacing
-//! the folder never touches it.
-//!
-//! [`Staging`]: crate::output::Staging
-//! [`Staging::commit`]: crate::output::Staging::commit
+//! The pieces: [`VaeArgs`] and [`document_defaults`] (the shared flags and
+//! their `--help` defaults, from `vi_models::presets`), `Compute` (device
+//! and threads), [`Splits`] (the data, cut to the limits, with the training
+//! set the plan asks for), [`Run`] (a fresh or resumed trainer, its epochs
+//! with progress, the subcommand's per-epoch records and a checkpoint after
+//! each), `LogLikelihood`, `VaeFigures` (reconstructions, prior samples,
+//! manifold, latent scatter, with principal components beyond two latent
+//! dimensions) and `Summary` (`summary.json`). The checkpoint lives outside
+//! the output folder (by default `<OUT>.checkpoint.safetensors`), so
+//! replacing the folder never touches it.
 
 mod args;
+mod choices;
+mod command;
 mod data;
 mod device;
 mod figures;
+mod help;
 mod pca;
 mod progress;
+mod runner;
 mod summary;
 mod training;
 
-pub use args::{
-    EstimatorChoice, OptimizerChoice, TrainingPlan, TutorialDefaults, VaeArgs, document_defaults,
-};
+pub use args::{OwnFlags, TrainingPlan, VaeArgs, VaePlan};
+pub use choices::EstimatorChoice;
+pub use command::{EpochRecords, NoRecords, VaeCommand, VaeFlags};
 pub use data::Splits;
-pub use device::Compute;
-pub use figures::{VaeFigures, elbo_chart};
-pub use summary::{ModelSummary, RunSummary, write_history};
-pub use training::{LogLikelihood, Run};
+pub use figures::Figure;
+pub use help::document_defaults;
+pub use runner::run;
+pub use training::Run;
+
+/// Writes `C`'s preset into the `--help` of its subcommand (see
+/// [`document_defaults`]).
+pub fn document<C: VaeCommand>(command: clap::Command) -> clap::Command {
+    let preset = C::preset();
+    let model_defaults = C::model_flag_defaults(&preset.model);
+    command.mut_subcommand(C::NAME, |sub| {
+        document_defaults(sub, &preset, model_defaults, C::IWAE_HELP)
+    })
+}

@@ -14,7 +14,7 @@ use super::args::TrainingPlan;
 use super::data::Splits;
 use super::device::Compute;
 use super::training::{LogLikelihood, Run};
-use crate::output::{SUMMARY_FILE, Staging};
+use crate::output::Staging;
 use crate::versions::{VERSIONS, Versions};
 
 /// The columns of `history.csv`: the numbers tutorial 3 plots. Timings go
@@ -180,50 +180,50 @@ impl RunSummary {
     }
 }
 
-/// The `summary.json` of a VAE subcommand that adds only its model's
-/// configuration and notes to the shared [`RunSummary`].
+/// A VAE subcommand's `summary.json`: what ran, the subcommand's own
+/// fields, the shared [`RunSummary`], and the figures left out.
 #[derive(Debug, Serialize)]
-pub struct ModelSummary<C: Serialize> {
+pub struct Summary<C: Serialize, F: Serialize> {
+    /// The subcommand.
     pub command: &'static str,
+    /// The run's seed.
     pub seed: u64,
+    /// The model's architecture name, as checkpoints record it.
     pub architecture: &'static str,
+    /// The model's configuration.
     pub model: C,
+    /// The subcommand's own fields.
+    #[serde(flatten)]
+    pub fields: F,
+    /// What every VAE run records.
     #[serde(flatten)]
     pub run: RunSummary,
-    /// Figures left out, and why.
-    pub notes: Vec<String>,
+    /// Figures left out, and why; absent for a subcommand that never leaves
+    /// one out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<String>>,
 }
 
-impl<C: Serialize> ModelSummary<C> {
-    /// Writes `summary.json` into `staging`, swaps the output folder in,
-    /// and reports the run on stdout under `title` (to which the seed is
-    /// added).
-    ///
-    /// # Errors
-    /// If the file cannot be written or the folder not swapped in.
-    pub fn finish(self, mut staging: Staging, title: &str) -> Result<()> {
-        staging.write_json(SUMMARY_FILE, &self)?;
-        let written = staging.commit()?;
-        self.run.report(&format!("{title} (seed {})", self.seed));
-        for note in &self.notes {
-            println!("  note: {note}");
-        }
-        println!("{written}");
-        Ok(())
-    }
-}
-
-/// Writes `history.csv`: epoch, train and test negative ELBO.
+/// Writes `history.csv`: epoch, train and test negative ELBO, and the
+/// subcommand's `columns` with `row(epoch)`'s values.
 ///
 /// # Errors
 /// If the file cannot be written.
-pub fn write_history(staging: &mut Staging, history: &History) -> Result<()> {
+pub fn write_history(
+    staging: &mut Staging,
+    history: &History,
+    columns: &[&str],
+    row: impl Fn(usize) -> Vec<f64>,
+) -> Result<()> {
+    let header: Vec<&str> = HISTORY_HEADER.iter().chain(columns).copied().collect();
     let rows = history.records().iter().map(|record| {
-        vec![
+        let mut values = vec![
             record.epoch as f64,
             record.train_neg_elbo,
             record.test_neg_elbo.unwrap_or(f64::NAN),
-        ]
+        ];
+        values.extend(row(record.epoch));
+        values
     });
-    staging.write_csv("history.csv", &HISTORY_HEADER, rows)
+    staging.write_csv("history.csv", &header, rows)
 }

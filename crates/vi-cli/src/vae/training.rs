@@ -13,7 +13,8 @@ use tch::Device;
 use vi_data::ImageDataset;
 use vi_models::{Checkpoint, Error as ModelError, ImportanceSampling, TrainConfig, Trainer, Vae};
 
-use super::args::{GivenFlags, OptimizerChoice, TrainingPlan};
+use super::args::{GivenFlags, TrainingPlan};
+use super::choices::OptimizerChoice;
 use super::data::Splits;
 use super::progress::Progress;
 
@@ -88,51 +89,31 @@ impl<M: Vae> Run<M> {
         })
     }
 
-    /// Trains the remaining epochs on `splits`, reporting progress on
-    /// stderr and writing `checkpoint` after every epoch.
+    /// Trains the remaining epochs on `splits` (with a test pass after each
+    /// unless the training set is one repeated image), reporting progress
+    /// on stderr. After each epoch, `after_epoch` sees the trainer (for what
+    /// a subcommand records besides the losses), then `checkpoint` is
+    /// written; so whatever `after_epoch` saves beside the checkpoint is
+    /// never behind it.
     ///
     /// # Errors
     /// Too few images for one batch; a non-finite loss (naming the epoch
-    /// and batch, and what the checkpoint still holds); I/O errors.
-    pub fn fit(&mut self, splits: &Splits, checkpoint: &Path) -> Result<()> {
-        let config = self.trainer.config();
-        splits.check_batches(config.batch_size, config.drop_last)?;
-        create_parent(checkpoint)?;
-        let mut progress = Progress::new();
-        let outcome = self
-            .trainer
-            .fit(
-                &splits.train,
-                Some(&splits.test),
-                &mut progress,
-                Some(checkpoint),
-            )
-            .map(|_| ());
-        drop(progress);
-        outcome.map_err(|error| training_failed(error, checkpoint))
-    }
-
-    /// Trains the remaining epochs on `train` (with a test pass on `test`
-    /// if given) one at a time, as [`fit`](Self::fit) does, calling
-    /// `after_epoch` with the trainer after each epoch and before its
-    /// checkpoint is written: for what a subcommand records per epoch
-    /// besides the losses (`after_epoch` then saves it beside the
-    /// checkpoint).
-    ///
-    /// # Errors
-    /// As [`fit`](Self::fit); `after_epoch`'s errors.
-    pub fn fit_each_epoch(
+    /// and batch, and what the checkpoint still holds); I/O errors;
+    /// `after_epoch`'s errors.
+    pub fn fit(
         &mut self,
-        train: &ImageDataset,
-        test: Option<&ImageDataset>,
+        splits: &Splits,
         checkpoint: &Path,
         mut after_epoch: impl FnMut(&Trainer<M>) -> Result<()>,
     ) -> Result<()> {
+        let config = self.trainer.config();
+        splits.check_batches(config.batch_size, config.drop_last)?;
         create_parent(checkpoint)?;
+        let test = splits.test_each_epoch.then_some(&splits.test);
         let mut progress = Progress::new();
         while self.trainer.history().len() < self.trainer.config().epochs {
             self.trainer
-                .train_epoch(train, test, &mut progress)
+                .train_epoch(&splits.train, test, &mut progress)
                 .map_err(|error| training_failed(error, checkpoint))?;
             after_epoch(&self.trainer)?;
             self.trainer

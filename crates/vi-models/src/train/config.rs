@@ -1,5 +1,5 @@
-//! Training settings: the optimizer, the batches and the seed, with tutorial
-//! 3's values as defaults.
+//! Training settings: the optimizer, the batches and the seed (each
+//! tutorial's values are in `presets`).
 
 use serde::{Deserialize, Serialize};
 use tch::Device;
@@ -14,7 +14,7 @@ pub enum OptimizerConfig {
     /// Plain gradient descent `θ ← θ − η ∇θ`, written as tutorial 3's loop
     /// does by hand (`param -= learning_rate * param.grad`). Stateless.
     Sgd {
-        /// Step size `η` (tutorial: `5e-3`).
+        /// Step size `η` (tutorial 3: `5e-3`).
         learning_rate: f64,
     },
     /// Adam (Kingma & Ba 2015), the update of `torch.optim.Adam` without
@@ -56,6 +56,22 @@ impl OptimizerConfig {
         }
     }
 
+    /// The same rule with step size `learning_rate` (Adam keeps its `β`
+    /// and `ε`).
+    pub fn with_learning_rate(self, learning_rate: f64) -> Self {
+        match self {
+            Self::Sgd { .. } => Self::Sgd { learning_rate },
+            Self::Adam {
+                beta1, beta2, eps, ..
+            } => Self::Adam {
+                learning_rate,
+                beta1,
+                beta2,
+                eps,
+            },
+        }
+    }
+
     fn validate(&self) -> Result<()> {
         let lr = self.learning_rate();
         if !(lr.is_finite() && lr > 0.0) {
@@ -78,59 +94,34 @@ impl OptimizerConfig {
     }
 }
 
-impl Default for OptimizerConfig {
-    /// Tutorial 3's hand-written gradient descent, `η = 5e-3`.
-    fn default() -> Self {
-        Self::sgd(5e-3)
-    }
-}
-
 /// How a model is trained: [`Trainer`](crate::Trainer)'s settings, stored in
-/// every checkpoint.
-///
-/// The default is tutorial 3's: 20 epochs of batches of 100 with
-/// `drop_last`, dynamic binarization, plain gradient descent with
-/// `η = 5e-3`; seed 0.
+/// every checkpoint. Each tutorial's are in [`presets`](crate::presets)
+/// (tutorial 3's: `presets::mlp_vae().training`).
 ///
 /// Randomness: every draw (initialization, shuffling, binarization,
 /// reparameterization noise) comes from libtorch's global generator, which
-/// the trainer seeds with `seed` before building the model and with
-/// [`derived_seed`](crate::derived_seed)`(seed, e)` at the start of epoch
-/// `e`, so that a run resumed from a checkpoint draws what the uninterrupted
-/// run draws. With one CPU thread the same seed gives the same history.
+/// the trainer seeds with `seed` before building the model and for
+/// [`Stream::Epoch`](crate::Stream::Epoch)`(e)` at the start of epoch `e`,
+/// so that a run resumed from a checkpoint draws what the uninterrupted run
+/// draws. With one CPU thread the same seed gives the same history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
-    /// Number of epochs of a complete run (tutorial: 20).
+    /// Number of epochs of a complete run.
     pub epochs: usize,
-    /// Images per batch, for training and for the test evaluation
-    /// (tutorial: 100).
+    /// Images per batch, for training and for the test evaluation.
     pub batch_size: usize,
-    /// Leave out the last, smaller batch of each epoch (tutorial: `true`).
+    /// Leave out the last, smaller batch of each epoch.
     pub drop_last: bool,
-    /// Binarization of each batch (tutorial: dynamic, `torch.bernoulli`).
+    /// Binarization of each batch.
     #[serde(with = "BinarizationDef")]
     pub binarization: Binarization,
-    /// Pixel range of the batches (tutorial: `[0, 1]`).
+    /// Pixel range of the batches.
     #[serde(with = "PixelRangeDef")]
     pub pixel_range: PixelRange,
-    /// The update rule (tutorial: gradient descent, `η = 5e-3`).
+    /// The update rule.
     pub optimizer: OptimizerConfig,
     /// Seed of every random draw.
     pub seed: u64,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        Self {
-            epochs: 20,
-            batch_size: 100,
-            drop_last: true,
-            binarization: Binarization::Dynamic,
-            pixel_range: PixelRange::ZeroToOne,
-            optimizer: OptimizerConfig::default(),
-            seed: 0,
-        }
-    }
 }
 
 impl TrainConfig {

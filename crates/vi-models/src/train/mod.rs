@@ -1,5 +1,7 @@
 //! Training and evaluation shared by the VAEs: configuration, the trainer,
-//! progress events, checkpoints and the test metrics.
+//! its optimizer (whose state checkpoints keep), progress events,
+//! checkpoints, the history of a run, the test metrics and the named random
+//! streams.
 
 mod checkpoint;
 mod config;
@@ -7,7 +9,7 @@ mod evaluate;
 mod history;
 mod observer;
 mod optimizer;
-mod seed;
+mod streams;
 mod trainer;
 
 pub use checkpoint::Checkpoint;
@@ -15,5 +17,5 @@ pub use config::{OptimizerConfig, TrainConfig};
 pub use evaluate::{ImportanceSampling, mean_log_likelihood, mean_negative_elbo};
 pub use history::{EpochRecord, History};
 pub use observer::{BatchFinished, EpochStarted, NullObserver, Observer};
-pub use seed::derived_seed;
+pub use streams::{Stream, derived_seed};
 pub use trainer::Trainer;

@@ -17,13 +17,13 @@ use crate::train::evaluate::{
 use crate::train::history::{EpochRecord, History};
 use crate::train::observer::{BatchFinished, EpochStarted, Observer};
 use crate::train::optimizer::Optimizer;
-use crate::train::seed::{derived_seed, seed_libtorch};
+use crate::train::streams::Stream;
 use crate::vae::{Architecture, Vae};
 
 /// Trains a [`Vae`] as tutorial 3 does, and records its [`History`].
 ///
-/// Each epoch `e` (counted from 1) seeds libtorch's generator with
-/// [`derived_seed`]`(seed, e)`, then:
+/// Each epoch `e` (counted from 1) seeds libtorch's generator from the run's
+/// seed and [`Stream::Epoch`]`(e)`, then:
 /// 1. training: for each batch of [`TrainConfig::batch_options`] (shuffled,
 ///    binarized), the loss `mean_b(−ELBO)` is formed, checked to be finite,
 ///    back-propagated, and the optimizer steps;
@@ -37,14 +37,14 @@ use crate::vae::{Architecture, Vae};
 /// use std::path::Path;
 /// use tch::Device;
 /// use vi_data::{Collection, ImageDataset, Split};
-/// use vi_models::{MlpVae, MlpVaeConfig, NullObserver, TrainConfig, Trainer};
+/// use vi_models::{MlpVae, NullObserver, Trainer, presets};
 ///
 /// let data = Path::new("data");
 /// let train = ImageDataset::load(data, Collection::Mnist, Split::Train)?;
 /// let test = ImageDataset::load(data, Collection::Mnist, Split::Test)?;
-/// let mut trainer =
-///     Trainer::<MlpVae>::new(&MlpVaeConfig::default(), TrainConfig::default(), Device::Cpu)?;
-/// let checkpoint = Path::new("results/mlp-vae.safetensors");
+/// let tutorial_3 = presets::mlp_vae();
+/// let mut trainer = Trainer::<MlpVae>::new(&tutorial_3.model, tutorial_3.training, Device::Cpu)?;
+/// let checkpoint = Path::new("results/vae-mlp.checkpoint.safetensors");
 /// let history = trainer.fit(&train, Some(&test), &mut NullObserver, Some(checkpoint))?;
 /// assert_eq!(history.len(), 20);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -66,7 +66,7 @@ impl<M: Vae> Trainer<M> {
     /// [`Error::InvalidConfig`] for either configuration out of range.
     pub fn new(model_config: &M::Config, config: TrainConfig, device: Device) -> Result<Self> {
         config.validate()?;
-        seed_libtorch(config.seed);
+        Stream::Initialization.seed_libtorch(config.seed);
         let var_store = nn::VarStore::new(device);
         let model = M::build(&var_store.root(), model_config)?;
         Self::from_parts(var_store, model, config)
@@ -144,7 +144,7 @@ impl<M: Vae> Trainer<M> {
     /// # Errors
     /// [`Error::NonFiniteLoss`] naming the epoch and batch where a loss was
     /// NaN or infinite (the checkpoint then still holds the last complete
-    /// epoch); vi-data's errors for the batches; [`Error::Io`] if the
+    /// epoch); vi-data's errors for the batches; [`Error::Write`] if the
     /// checkpoint cannot be written; the model's errors.
     pub fn fit(
         &mut self,
@@ -188,7 +188,7 @@ impl<M: Vae> Trainer<M> {
     /// to `path` atomically; see [`Checkpoint`] for the layout.
     ///
     /// # Errors
-    /// [`Error::Io`] if the file cannot be written.
+    /// [`Error::Write`] if the file cannot be written.
     pub fn save_checkpoint(&self, path: &Path) -> Result<()> {
         let mut tensors: Vec<(String, Tensor)> = self.var_store.variables().into_iter().collect();
         tensors.sort_by(|a, b| a.0.cmp(&b.0));
@@ -215,8 +215,8 @@ impl<M: Vae> Trainer<M> {
 
     /// The mean importance-sampled test log-likelihood of the current model
     /// ([`mean_log_likelihood`] over every image of `data`, in order,
-    /// binarized as in training), with libtorch's generator seeded from
-    /// [`derived_seed`]`(seed, 0)` so that it is reproducible.
+    /// binarized as in training), with libtorch's generator seeded for
+    /// [`Stream::LogLikelihood`] so that it is reproducible.
     ///
     /// # Errors
     /// As [`mean_log_likelihood`].
@@ -225,7 +225,7 @@ impl<M: Vae> Trainer<M> {
         data: &ImageDataset,
         sampling: &ImportanceSampling,
     ) -> Result<f64> {
-        seed_libtorch(derived_seed(self.config.seed, 0));
+        Stream::LogLikelihood.seed_libtorch(self.config.seed);
         let options = BatchOptions {
             shuffle: false,
             drop_last: false,
@@ -242,7 +242,7 @@ impl<M: Vae> Trainer<M> {
         observer: &mut dyn Observer,
     ) -> Result<EpochRecord> {
         let epoch = self.history.len() + 1;
-        seed_libtorch(derived_seed(self.config.seed, epoch as u64));
+        Stream::Epoch(epoch).seed_libtorch(self.config.seed);
         let options = self.config.batch_options(self.var_store.device());
         let batches = train.batches(&options)?;
         let train_batches = batches.len();

@@ -17,13 +17,13 @@
 
 use serde::{Deserialize, Serialize};
 use tch::nn::{self, Module};
-use tch::{Device, Tensor};
-use vi_core::{Bernoulli, Distribution, Independent};
+use tch::{Device, Kind, Tensor};
+use vi_core::{Bernoulli, Distribution, Independent, Normal, kl_divergence};
 
 use super::shapes::{check_draws, check_images, check_latents};
-use super::{Architecture, Vae};
+use super::{Architecture, DiagonalNormal, ElboEstimator, Vae, standard_normal_prior};
 use crate::error::{Error, Result};
-use crate::torch_linear::torch_linear;
+use crate::layers::torch_linear::torch_linear;
 
 /// Sizes of an [`MlpVae`]. The default is tutorial 3's: 784 inputs, hidden
 /// layers of 256 and 128 units, a 2-dimensional latent space.
@@ -96,8 +96,9 @@ impl MlpVaeConfig {
 /// `mu`, `logvar`, `decoder.{0,2,4}`, each with `weight` `[out, in]` and
 /// `bias` `[out]` (the indices skip the ReLUs, as in `nn.Sequential`).
 ///
-/// Its [`Vae::negative_elbo`] is the tutorial's `loss_func` per example;
-/// the training loss is its batch mean.
+/// Posterior `N(μ, diag exp(log σ²))`, prior `N(0, I)`; its
+/// [`Vae::negative_elbo`] is the tutorial's `loss_func` per example (the
+/// analytic-KL ELBO); the training loss is its batch mean.
 #[derive(Debug)]
 pub struct MlpVae {
     config: MlpVaeConfig,
@@ -105,7 +106,8 @@ pub struct MlpVae {
     mu: nn::Linear,
     logvar: nn::Linear,
     decoder: Vec<nn::Linear>,
-    device: Device,
+    /// Kind and device of the parameters, for the prior's.
+    options: (Kind, Device),
 }
 
 impl MlpVae {
@@ -142,8 +144,23 @@ impl MlpVae {
             mu,
             logvar,
             decoder,
-            device: path.device(),
+            options: (path.kind(), path.device()),
         })
+    }
+
+    /// The posterior's parameters `(μ, log σ²)`, each `[B, L]`, for images
+    /// `[B, D]`: the tutorial's `encode`.
+    ///
+    /// # Errors
+    /// [`Error::InputShape`] for images of another shape; [`Error::Torch`]
+    /// for another device or dtype.
+    pub fn encode(&self, images: &Tensor) -> Result<(Tensor, Tensor)> {
+        check_images("MlpVae::encode", images, self.config.input_dim as i64)?;
+        let mut h = images.shallow_clone();
+        for layer in &self.encoder {
+            h = h.f_linear(&layer.ws, layer.bs.as_ref())?.f_relu()?;
+        }
+        Ok((self.mu.forward(&h), self.logvar.forward(&h)))
     }
 
     /// Bernoulli logits `ℓ` of `p(x|z)` for latents `[..., L]`, shape
@@ -183,6 +200,8 @@ fn layers(path: &nn::Path<'_>, dims: &[i64]) -> Result<Vec<nn::Linear>, tch::Tch
 
 impl Vae for MlpVae {
     type Config = MlpVaeConfig;
+    type Posterior = DiagonalNormal;
+    type Prior = DiagonalNormal;
 
     fn build(path: &nn::Path<'_>, config: &MlpVaeConfig) -> Result<Self> {
         Self::new(path, config)
@@ -197,16 +216,28 @@ impl Vae for MlpVae {
     }
 
     fn device(&self) -> Device {
-        self.device
+        self.options.1
     }
 
-    fn encode(&self, images: &Tensor) -> Result<(Tensor, Tensor)> {
-        check_images("MlpVae::encode", images, self.config.input_dim as i64)?;
-        let mut h = images.shallow_clone();
-        for layer in &self.encoder {
-            h = h.f_linear(&layer.ws, layer.bs.as_ref())?.f_relu()?;
-        }
-        Ok((self.mu.forward(&h), self.logvar.forward(&h)))
+    /// `N(μ, diag exp(log σ²))` from [`encode`](MlpVae::encode).
+    fn posterior(&self, images: &Tensor) -> Result<DiagonalNormal> {
+        let (mean, log_var) = self.encode(images)?;
+        Ok(Independent::new(Normal::from_log_var(&mean, &log_var)?, 1)?)
+    }
+
+    /// `N(0, I)`.
+    fn prior(&self) -> Result<DiagonalNormal> {
+        standard_normal_prior(self.latent_dim(), self.options)
+    }
+
+    /// The tutorial's: the analytic-KL ELBO.
+    fn estimator(&self) -> ElboEstimator {
+        ElboEstimator::AnalyticKl
+    }
+
+    /// `½ Σⱼ (σⱼ² + μⱼ² − 1 − log σⱼ²)`, the tutorial's `KLD`.
+    fn analytic_kl(&self, posterior: &DiagonalNormal, prior: &DiagonalNormal) -> Result<Tensor> {
+        Ok(kl_divergence(posterior, prior)?)
     }
 
     fn conditional_log_likelihood(&self, images: &Tensor, z: &Tensor) -> vi_core::Result<Tensor> {

@@ -2,19 +2,21 @@
 //! the [`Vae`] interface that the trainer and the evaluations work through,
 //! and the models of the tutorials that implement it.
 //!
-//! Every density, KL divergence and bound comes from vi-core; a model only
-//! supplies its encoder (`q(z|x) = N(μ(x), diag exp(log σ²(x)))`) and its
-//! observation model `p(x|z)`.
+//! Every density, KL divergence and bound comes from vi-core; a model
+//! supplies its approximate posterior `q(z|x)` (any reparameterizable
+//! vi-core distribution), its prior `p(z)`, its observation model `p(x|z)`
+//! and, when the pair has one, the closed-form `KL(q ‖ p)`.
 
+mod analytic_kl;
+mod bernoulli_conv;
 mod change_of_variables;
-mod conv_gaussian;
-mod cvae;
+mod gaussian_conv;
 mod mlp;
 mod shapes;
 
+pub use bernoulli_conv::{BernoulliConvVae, BernoulliConvVaeConfig};
 pub use change_of_variables::{change_of_variables_log_q, tutorial2_log_q};
-pub use conv_gaussian::{ConvVae, ConvVaeConfig, PosteriorSummary};
-pub use cvae::{Cvae, CvaeConfig};
+pub use gaussian_conv::{GaussianConvVae, GaussianConvVaeConfig, PosteriorSummary};
 pub use mlp::{MlpVae, MlpVaeConfig};
 
 use std::fmt::Debug;
@@ -23,15 +25,16 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor, nn};
 use vi_core::{
-    Distribution, Independent, Normal, analytic_kl_elbo, importance_log_likelihood,
+    Distribution, Independent, Normal, Rsample, analytic_kl_elbo_with, importance_log_likelihood,
     monte_carlo_elbo,
 };
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use analytic_kl::KnownKl;
 
 /// Which single-sample estimate of the ELBO a model trains on. Both are
-/// unbiased estimates of the same bound for a Gaussian posterior and a
-/// standard-Normal prior; they differ in variance.
+/// unbiased estimates of the same bound; they differ in variance, and only
+/// the Monte Carlo one works for every posterior and prior.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ElboEstimator {
@@ -41,7 +44,7 @@ pub enum ElboEstimator {
     MonteCarlo,
     /// `log p(x|z) − KL(q(z|x) ‖ p(z))` with the KL in closed form
     /// (estimator B, eq. 7; tutorial 3): the same expectation with the
-    /// KL's sampling noise removed.
+    /// KL's sampling noise removed. Needs [`Vae::analytic_kl`].
     AnalyticKl,
 }
 
@@ -49,28 +52,42 @@ pub enum ElboEstimator {
 /// architecture name and the fields that fix the parameters' shapes.
 pub trait Architecture: Serialize + DeserializeOwned + Clone + PartialEq + Debug {
     /// The name stored in checkpoints, e.g. `"mlp-vae"`; a checkpoint whose
-    /// name differs is refused.
+    /// name differs is refused. Names are part of the file format: they
+    /// never change when a type is renamed.
     const NAME: &'static str;
 }
 
-/// A VAE with a diagonal-Gaussian posterior and a standard-Normal prior
-/// `p(z) = N(0, I)`, over images handed out as vi-data does: `[B, D]`
-/// (`D = 784` for MNIST; convolutional models view them as `[B, 1, 28, 28]`).
+/// The diagonal Gaussian `N(μ, diag σ²)` of the tutorials' posteriors and
+/// their standard-Normal prior: batch dimensions but the last are examples,
+/// the last is the event `[L]`.
+pub type DiagonalNormal = Independent<Normal>;
+
+/// A VAE over images handed out as vi-data does: `[B, D]` (`D = 784` for
+/// MNIST; convolutional models view them as `[B, 1, 28, 28]`).
 ///
-/// The required methods describe the model; the provided ones are the
-/// estimators built from them with vi-core, which a model may override (a
-/// Monte Carlo ELBO instead of the analytic-KL one, for instance).
+/// The required methods describe the model: its posterior `q(z|x)` (batch
+/// shape `[B]`, event shape `[L]`), its prior `p(z)` (batch shape `[]`,
+/// event shape `[L]`, broadcast against the posterior's batch), `log p(x|z)`
+/// and the decoder's mean. The provided ones are the estimators built from
+/// them with vi-core — the negative ELBO by [`ElboEstimator`], the
+/// importance-sampled log-likelihood, reconstructions and prior samples —
+/// so a model with a flow posterior or a learned prior gets them all by
+/// implementing the required methods (and [`analytic_kl`](Self::analytic_kl)
+/// only if its pair has a closed-form KL).
 pub trait Vae: Debug {
     /// The configuration type, recorded in checkpoints.
     type Config: Architecture;
+    /// The approximate posterior `q(z|x)`, reparameterizable.
+    type Posterior: Rsample;
+    /// The prior `p(z)`.
+    type Prior: Distribution;
 
     /// Creates the model's parameters under `path`, freshly initialized
     /// from libtorch's global generator: the constructor that trainers and
     /// checkpoints call.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`](crate::Error::InvalidConfig) for a
-    /// configuration out of range.
+    /// [`Error::InvalidConfig`] for a configuration out of range.
     fn build(path: &nn::Path<'_>, config: &Self::Config) -> Result<Self>
     where
         Self: Sized;
@@ -84,14 +101,24 @@ pub trait Vae: Debug {
     /// Device of the parameters.
     fn device(&self) -> Device;
 
-    /// The posterior's parameters `(μ, log σ²)`, each `[B, L]`, for images
-    /// `[B, D]`.
+    /// The approximate posterior `q(z|x)` for images `[B, D]`: batch shape
+    /// `[B]`, event shape `[L]`. Its [`mean`](Distribution::mean) `[B, L]`
+    /// is what the latent-space figures plot.
     ///
     /// # Errors
-    /// [`Error::InputShape`](crate::Error::InputShape) for images of another
-    /// shape; [`Error::Torch`](crate::Error::Torch) for another device or
-    /// dtype.
-    fn encode(&self, images: &Tensor) -> Result<(Tensor, Tensor)>;
+    /// [`Error::InputShape`] for images of another shape; [`Error::Torch`]
+    /// for another device or dtype; vi-core's
+    /// [`InvalidParameter`](vi_core::Error::InvalidParameter) if the
+    /// encoder's outputs are not finite.
+    fn posterior(&self, images: &Tensor) -> Result<Self::Posterior>;
+
+    /// The prior `p(z)`: batch shape `[]`, event shape `[L]`, so that
+    /// `prior.sample(&[n])` draws `[n, L]` and `prior.log_prob(z)` takes the
+    /// draws `[S, B, L]` of the posterior.
+    ///
+    /// # Errors
+    /// The model's errors building it (vi-core's for invalid parameters).
+    fn prior(&self) -> Result<Self::Prior>;
 
     /// `log p(x | z)` of images `[B, D]` under latents `z` `[S, B, L]`,
     /// shape `[S, B]`: the closure that vi-core's estimators call.
@@ -104,63 +131,75 @@ pub trait Vae: Debug {
     /// The mean of `p(x | z)` for latents `[..., L]`, shape `[..., D]`: pixel
     /// probabilities for a Bernoulli observation model; the mean image, in
     /// the pixel range the model was trained on, for a Gaussian one
-    /// ([`ConvVae`]: `[-1, 1]`, not clamped; `vi_data::PixelRange::to_unit_interval`
-    /// maps it to `[0, 1]` for display).
+    /// ([`GaussianConvVae`]: `[-1, 1]`, not clamped;
+    /// `vi_data::PixelRange::to_unit_interval` maps it to `[0, 1]` for
+    /// display).
     ///
     /// # Errors
-    /// [`Error::InputShape`](crate::Error::InputShape) if the last dimension
-    /// is not `L`.
+    /// [`Error::InputShape`] if the last dimension is not `L`.
     fn decode(&self, z: &Tensor) -> Result<Tensor>;
 
-    /// The approximate posterior `q(z|x) = N(μ, diag σ²)` for images
-    /// `[B, D]`: batch shape `[B]`, event shape `[L]`.
-    ///
-    /// # Errors
-    /// As [`encode`](Self::encode); vi-core's
-    /// [`InvalidParameter`](vi_core::Error::InvalidParameter) if the encoder's
-    /// outputs are not finite.
-    fn posterior(&self, images: &Tensor) -> Result<Independent<Normal>> {
-        let (mean, log_var) = self.encode(images)?;
-        Ok(Independent::new(Normal::from_log_var(&mean, &log_var)?, 1)?)
+    /// The estimate that [`negative_elbo`](Self::negative_elbo) trains on.
+    /// By default [`ElboEstimator::MonteCarlo`], which every posterior and
+    /// prior support; a model whose pair has a closed-form KL may choose
+    /// [`ElboEstimator::AnalyticKl`] (tutorial 3's model does) or read it
+    /// from its configuration (tutorials 2 and 4).
+    fn estimator(&self) -> ElboEstimator {
+        ElboEstimator::MonteCarlo
     }
 
-    /// Per-example negative ELBO, shape `[B]`: the training loss before its
-    /// batch mean. By default one reparameterized sample and the KL in
-    /// closed form (Kingma & Welling 2014, estimator B, eq. 7; tutorial 3's
-    /// `loss_func` before its batch mean); models whose configuration picks
-    /// an [`ElboEstimator`] override it with
-    /// [`negative_elbo_with`](Self::negative_elbo_with):
-    ///
-    /// `−L(x) = −log p(x | z) + KL(q(z|x) ‖ N(0, I))`, `z = μ + σ ε`,
-    /// `ε ~ N(0, I)` drawn from libtorch's global generator.
-    ///
-    /// Differentiable in the parameters; the training loss is its batch mean.
+    /// `KL(q(z|x) ‖ p(z))` in closed form, shape `[B]`, for the analytic-KL
+    /// ELBO. Models whose pair has one implement it with
+    /// [`vi_core::kl_divergence`]; the default says there is none.
     ///
     /// # Errors
-    /// As [`posterior`](Self::posterior) and
-    /// [`conditional_log_likelihood`](Self::conditional_log_likelihood).
+    /// By default [`Error::NoClosedFormKl`] naming the model and both
+    /// families; vi-core's errors for a pair whose shapes do not fit.
+    fn analytic_kl(&self, posterior: &Self::Posterior, prior: &Self::Prior) -> Result<Tensor> {
+        Err(Error::NoClosedFormKl {
+            model: short_type_name::<Self>(),
+            posterior: posterior.name(),
+            prior: prior.name(),
+        })
+    }
+
+    /// Per-example negative ELBO, shape `[B]`, by the model's
+    /// [`estimator`](Self::estimator): the training loss before its batch
+    /// mean (tutorial 3's `loss_func`, tutorial 4's `compute_loss`, tutorial
+    /// 2's `elbo` with its corrections). Differentiable in the parameters.
+    ///
+    /// # Errors
+    /// As [`negative_elbo_with`](Self::negative_elbo_with).
     fn negative_elbo(&self, images: &Tensor) -> Result<Tensor> {
-        self.negative_elbo_with(images, ElboEstimator::AnalyticKl)
+        self.negative_elbo_with(images, self.estimator())
     }
 
     /// Per-example negative ELBO, shape `[B]`, by the chosen `estimator`
-    /// with one reparameterized draw `z = μ + σ ε`, `ε ~ N(0, I)` from
-    /// libtorch's global generator (the same draws for both estimators):
+    /// with one reparameterized draw `z ~ q(z|x)` from libtorch's global
+    /// generator (the same draw for both estimators):
     ///
-    /// - [`ElboEstimator::MonteCarlo`]: `−[log p(x|z) + log p(z) − log q(z|x)]`;
-    /// - [`ElboEstimator::AnalyticKl`]: `−log p(x|z) + KL(q(z|x) ‖ N(0, I))`.
+    /// - [`ElboEstimator::MonteCarlo`]: `−[log p(x|z) + log p(z) − log q(z|x)]`
+    ///   (vi-core's `monte_carlo_elbo`);
+    /// - [`ElboEstimator::AnalyticKl`]: `−log p(x|z) + KL(q(z|x) ‖ p(z))`
+    ///   (vi-core's `analytic_kl_elbo_with`, the KL from
+    ///   [`analytic_kl`](Self::analytic_kl)).
     ///
     /// Differentiable in the parameters.
     ///
     /// # Errors
-    /// As [`negative_elbo`](Self::negative_elbo).
+    /// As [`posterior`](Self::posterior), [`prior`](Self::prior) and
+    /// [`conditional_log_likelihood`](Self::conditional_log_likelihood);
+    /// for the analytic KL, those of [`analytic_kl`](Self::analytic_kl).
     fn negative_elbo_with(&self, images: &Tensor, estimator: ElboEstimator) -> Result<Tensor> {
         let posterior = self.posterior(images)?;
-        let prior = Independent::new(Normal::standard_like(posterior.base().loc())?, 1)?;
+        let prior = self.prior()?;
         let log_likelihood = |z: &Tensor| self.conditional_log_likelihood(images, z);
         let elbo = match estimator {
             ElboEstimator::MonteCarlo => monte_carlo_elbo(&posterior, &prior, 1, log_likelihood)?,
-            ElboEstimator::AnalyticKl => analytic_kl_elbo(&posterior, &prior, 1, log_likelihood)?,
+            ElboEstimator::AnalyticKl => {
+                let kl = KnownKl(self.analytic_kl(&posterior, &prior)?);
+                analytic_kl_elbo_with(&kl, &posterior, &prior, 1, log_likelihood)?
+            }
         };
         Ok(-elbo)
     }
@@ -177,7 +216,7 @@ pub trait Vae: Debug {
     fn log_likelihood(&self, images: &Tensor, num_samples: i64, chunk_size: i64) -> Result<Tensor> {
         tch::no_grad(|| {
             let posterior = self.posterior(images)?;
-            let prior = Independent::new(Normal::standard_like(posterior.base().loc())?, 1)?;
+            let prior = self.prior()?;
             Ok(importance_log_likelihood(
                 &posterior,
                 &prior,
@@ -201,13 +240,13 @@ pub trait Vae: Debug {
         })
     }
 
-    /// `num_samples` images decoded from prior draws `z ~ N(0, I)`, shape
+    /// `num_samples` images decoded from prior draws `z ~ p(z)`, shape
     /// `[num_samples, D]`, without gradient (the tutorial's
     /// `model.decoder(torch.randn(64, z_dim))`).
     ///
     /// # Errors
     /// vi-core's [`InvalidArgument`](vi_core::Error::InvalidArgument) if
-    /// `num_samples` is negative.
+    /// `num_samples` is negative; as [`prior`](Self::prior).
     fn sample_images(&self, num_samples: i64) -> Result<Tensor> {
         if num_samples < 0 {
             return Err(vi_core::Error::InvalidArgument {
@@ -219,10 +258,30 @@ pub trait Vae: Debug {
             .into());
         }
         tch::no_grad(|| {
-            let shape = [num_samples, self.latent_dim()];
-            let zeros = Tensor::zeros(shape, (Kind::Float, self.device()));
-            let z = Normal::standard_like(&zeros)?.sample(&[])?;
+            let z = self.prior()?.sample(&[num_samples])?;
             self.decode(&z)
         })
     }
+}
+
+/// `p(z) = N(0, I)` over `latent_dim` dimensions: batch shape `[]`, event
+/// shape `[L]`, parameters of `kind` on `device`. Its draws
+/// `prior.sample(&[n])` are `Tensor::empty([n, L]).normal_()`, as torch's
+/// `torch.randn(n, L)`.
+///
+/// # Errors
+/// vi-core's error for a `kind` that is not floating point.
+pub(crate) fn standard_normal_prior(
+    latent_dim: i64,
+    (kind, device): (Kind, Device),
+) -> Result<DiagonalNormal> {
+    let zeros = Tensor::zeros([latent_dim], (kind, device));
+    Ok(Independent::new(Normal::standard_like(&zeros)?, 1)?)
+}
+
+/// `vi_models::vae::mlp::MlpVae` → `MlpVae`, for error messages.
+fn short_type_name<T: ?Sized>() -> &'static str {
+    let name = std::any::type_name::<T>();
+    let path = name.split('<').next().unwrap_or(name);
+    path.rsplit("::").next().unwrap_or(path)
 }

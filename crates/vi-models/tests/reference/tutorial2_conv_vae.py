@@ -1,5 +1,5 @@
 """Tutorial 2's convolutional VAE ("Now we try to implement a VAE on MNIST"),
-its module copied verbatim, as the reference for vi-models' `ConvVae`.
+its module copied verbatim, as the reference for vi-models' `GaussianConvVae`.
 
 What it prints, each from a seeded CPU run:
 - the parameter count and, per parameter, its shape, first values and sum
@@ -8,7 +8,7 @@ What it prints, each from a seeded CPU run:
   `torch.manual_seed(NOISE_SEED)`: the tutorial's `model.elbo(batch)` as
   written, then with the same draws the Monte Carlo ELBO with the density
   log q(z|x) = log N(t; 0, I) - sum log sigma, log p(z) summed over the latent
-  dimensions and the -1/2 log 2 pi constants (vi-models' `ConvVae`), and the
+  dimensions and the -1/2 log 2 pi constants (vi-models' `GaussianConvVae`), and the
   analytic-KL ELBO;
 - `torch.norm(mean, p=1), torch.mean(torch.exp(log_sigma))` for image 0;
 - a training run as the tutorial's loop (image 0 repeated --repeats times,

@@ -1,5 +1,5 @@
 """Tutorial 4's CVAE (TensorFlow's "Convolutional Variational Autoencoder")
-written in PyTorch, as the reference for vi-models' `Cvae`.
+written in PyTorch, as the reference for vi-models' `BernoulliConvVae`.
 
 The Keras model in PyTorch terms:
 - Conv2D(..., strides=2) with the default 'valid' padding is an unpadded

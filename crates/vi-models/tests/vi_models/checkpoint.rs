@@ -36,7 +36,7 @@ fn trained(
 
 /// [`trained`] with the small model and SGD, to `dir/run.safetensors`.
 fn trained_sgd(dir: &Path) -> (PathBuf, Trainer<MlpVae>) {
-    trained(dir, "run.safetensors", &small(), OptimizerConfig::default())
+    trained(dir, "run.safetensors", &small(), OptimizerConfig::sgd(5e-3))
 }
 
 fn small() -> MlpVaeConfig {
@@ -96,7 +96,7 @@ fn saving_again_replaces_the_file() {
         dir.path(),
         "run.safetensors",
         &small(),
-        OptimizerConfig::default(),
+        OptimizerConfig::sgd(5e-3),
     );
     trainer.set_epochs(2);
     trainer

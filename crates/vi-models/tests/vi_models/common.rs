@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tch::{Kind, Tensor, nn};
 use vi_data::{Collection, ImageDataset, Split};
-use vi_models::{History, TrainConfig};
+use vi_models::{History, TrainConfig, presets};
 
 /// The elements of `tensor` as `f64`, row-major.
 pub fn values(tensor: &Tensor) -> Vec<f64> {
@@ -46,7 +46,7 @@ pub fn short_config(epochs: usize, seed: u64) -> TrainConfig {
     TrainConfig {
         epochs,
         seed,
-        ..TrainConfig::default()
+        ..presets::mlp_vae().training
     }
 }
 

@@ -8,8 +8,8 @@ use tch::{Device, Kind, Tensor, nn};
 use vi_core::{Distribution, Independent, Normal};
 use vi_data::{PixelRange, Split};
 use vi_models::{
-    ConvVae, ConvVaeConfig, Cvae, CvaeConfig, ElboEstimator, Error, Vae, change_of_variables_log_q,
-    tutorial2_log_q,
+    BernoulliConvVae, BernoulliConvVaeConfig, ElboEstimator, Error, GaussianConvVae,
+    GaussianConvVaeConfig, Vae, change_of_variables_log_q, tutorial2_log_q,
 };
 
 use super::common::{mnist, set, values};
@@ -96,7 +96,7 @@ fn mean_and_variance(values: &[f64]) -> (f64, f64) {
 /// 200 draws must lie within 4 standard errors of 0 — a tolerance from the
 /// data, not a guess. The Monte Carlo estimate adds that term's variance
 /// (with these seeds: batch-mean variances of 0.31 against 0.0004 for the
-/// CVAE, 0.91 against 0.0001 for the ConvVae).
+/// CVAE, 0.91 against 0.0001 for the GaussianConvVae).
 fn check_estimators<M: Vae>(model: &M, images: &Tensor) {
     let (monte_carlo, analytic) = draws(model, images, 200);
     let differences: Vec<f64> = monte_carlo
@@ -123,7 +123,8 @@ fn cvae_estimators_share_their_expectation_and_differ_in_variance() {
     tch::set_num_threads(1);
     tch::manual_seed(0);
     let var_store = nn::VarStore::new(Device::Cpu);
-    let model = Cvae::new(&var_store.root(), &CvaeConfig::default()).expect("valid");
+    let model = BernoulliConvVae::new(&var_store.root(), &BernoulliConvVaeConfig::default())
+        .expect("valid");
     // encoder.5 outputs (μ, log σ²): μ ≈ 1, log σ² ≈ −4.
     let bias: Vec<f32> = [1.0f32; 10].into_iter().chain([-4.0; 10]).collect();
     set(&var_store, "encoder.5.bias", &bias);
@@ -139,7 +140,8 @@ fn conv_vae_estimators_share_their_expectation_and_differ_in_variance() {
     tch::set_num_threads(1);
     tch::manual_seed(0);
     let var_store = nn::VarStore::new(Device::Cpu);
-    let model = ConvVae::new(&var_store.root(), &ConvVaeConfig::default()).expect("valid");
+    let model =
+        GaussianConvVae::new(&var_store.root(), &GaussianConvVaeConfig::default()).expect("valid");
     set(&var_store, "_mean_model.bias", &[1.0; 32]);
     set(&var_store, "_log_sigma_model.bias", &[-2.0; 32]);
     let images = PixelRange::MinusOneToOne.normalize(mnist(Split::Train, 16).images());

@@ -7,8 +7,9 @@ use rstest::rstest;
 use tch::{Device, Tensor, nn};
 use vi_data::Split;
 use vi_models::{
-    BatchFinished, Checkpoint, EpochRecord, EpochStarted, Error, MlpVae, MlpVaeConfig,
-    NullObserver, Observer, OptimizerConfig, Phase, TrainConfig, Trainer, Vae,
+    BatchFinished, Checkpoint, DiagonalNormal, EpochRecord, EpochStarted, Error, MlpVae,
+    MlpVaeConfig, NullObserver, Observer, OptimizerConfig, Phase, TrainConfig, Trainer, Vae,
+    presets,
 };
 
 use super::common::{assert_same_weights, losses, mnist, short_config, temp_dir, weights};
@@ -26,7 +27,7 @@ fn trainer(config: TrainConfig) -> Trainer<MlpVae> {
 /// (train, test) per epoch, and the sum of `encoder.0.weight` at the end.
 #[rstest]
 #[case::sgd(
-    OptimizerConfig::default(),
+    OptimizerConfig::sgd(5e-3),
     [(502.362_484_741_210_95, 383.434_869_384_765_65), (266.200_209_045_410_2, 217.558_853_149_414_06)],
     4.543_426_678_638_823_5,
     1e-9
@@ -89,7 +90,7 @@ fn equal_seeds_give_equal_histories_and_weights() {
 }
 
 #[rstest]
-#[case::sgd(OptimizerConfig::default())]
+#[case::sgd(OptimizerConfig::sgd(5e-3))]
 #[case::adam(OptimizerConfig::adam(1e-3))]
 fn a_resumed_run_equals_the_uninterrupted_one(#[case] optimizer: OptimizerConfig) {
     let (train, test) = (mnist(Split::Train, 500), mnist(Split::Test, 200));
@@ -142,6 +143,8 @@ struct Faulty {
 
 impl Vae for Faulty {
     type Config = MlpVaeConfig;
+    type Posterior = DiagonalNormal;
+    type Prior = DiagonalNormal;
 
     fn build(path: &nn::Path<'_>, config: &MlpVaeConfig) -> vi_models::Result<Self> {
         Ok(Self {
@@ -163,8 +166,12 @@ impl Vae for Faulty {
         self.inner.device()
     }
 
-    fn encode(&self, images: &Tensor) -> vi_models::Result<(Tensor, Tensor)> {
-        self.inner.encode(images)
+    fn posterior(&self, images: &Tensor) -> vi_models::Result<DiagonalNormal> {
+        self.inner.posterior(images)
+    }
+
+    fn prior(&self) -> vi_models::Result<DiagonalNormal> {
+        self.inner.prior()
     }
 
     fn conditional_log_likelihood(&self, images: &Tensor, z: &Tensor) -> vi_core::Result<Tensor> {
@@ -355,21 +362,21 @@ fn bad_training_configurations_are_refused() {
         (
             TrainConfig {
                 batch_size: 0,
-                ..TrainConfig::default()
+                ..presets::mlp_vae().training
             },
             "batch_size",
         ),
         (
             TrainConfig {
                 optimizer: OptimizerConfig::sgd(-1.0),
-                ..TrainConfig::default()
+                ..presets::mlp_vae().training
             },
             "learning_rate",
         ),
         (
             TrainConfig {
                 optimizer: OptimizerConfig::sgd(f64::NAN),
-                ..TrainConfig::default()
+                ..presets::mlp_vae().training
             },
             "learning_rate",
         ),
@@ -381,7 +388,7 @@ fn bad_training_configurations_are_refused() {
                     beta2: 0.999,
                     eps: 1e-8,
                 },
-                ..TrainConfig::default()
+                ..presets::mlp_vae().training
             },
             "beta1",
         ),

@@ -15,6 +15,7 @@ use vi_models::{
 };
 
 use crate::args::{self, RunArgs};
+use crate::commands::Experiment;
 use crate::output::{SUMMARY_FILE, Staging};
 use crate::tensor_values::{first, values};
 use figures::Figures;
@@ -25,7 +26,8 @@ mod summary;
 /// The subcommand's name, also written into `summary.json`.
 pub const COMMAND: &str = "exponential-posterior";
 
-/// Flags of `vi exponential-posterior`; the defaults are tutorial 2's.
+/// Flags of `vi exponential-posterior`; the defaults are tutorial 2's, those
+/// of the data's and the models' `Default` configurations.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Folder for the PNG and CSV files and summary.json (replaced as a
@@ -41,51 +43,51 @@ pub struct Args {
     pub run: RunArgs,
 
     /// Rate λ of the prior Exp(λ).
-    #[arg(long, default_value_t = 1.0, value_parser = args::positive)]
+    #[arg(long, default_value_t = ExponentialPosteriorConfig::default().prior_rate, value_parser = args::positive)]
     pub prior_rate: f64,
 
     /// Number of observations xᵢ ~ N(z, 1).
-    #[arg(long, default_value_t = 5, value_parser = args::count)]
+    #[arg(long, default_value_t = ExponentialNormalConfig::default().num_observations, value_parser = args::count)]
     pub num_observations: i64,
 
     /// Lower end of the latent grid.
-    #[arg(long, default_value_t = 0.0, value_parser = args::finite, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = ExponentialPosteriorConfig::default().grid.start, value_parser = args::finite, allow_negative_numbers = true)]
     pub grid_min: f64,
 
     /// Upper end of the latent grid.
-    #[arg(long, default_value_t = 15.0, value_parser = args::finite, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = ExponentialPosteriorConfig::default().grid.end, value_parser = args::finite, allow_negative_numbers = true)]
     pub grid_max: f64,
 
     /// Points of the latent grid.
-    #[arg(long, default_value_t = 2000, value_parser = args::count_of_two)]
+    #[arg(long, default_value_t = ExponentialPosteriorConfig::default().grid.num_points, value_parser = args::count_of_two)]
     pub grid_points: i64,
 
     /// Smallest rate θ of the KL curve.
-    #[arg(long, default_value_t = 0.5, value_parser = args::positive)]
+    #[arg(long, default_value_t = ExponentialPosteriorConfig::default().thetas.start, value_parser = args::positive)]
     pub theta_min: f64,
 
     /// Largest rate θ of the KL curve.
-    #[arg(long, default_value_t = 2.0, value_parser = args::positive)]
+    #[arg(long, default_value_t = ExponentialPosteriorConfig::default().thetas.end, value_parser = args::positive)]
     pub theta_max: f64,
 
     /// Points of the KL curve.
-    #[arg(long, default_value_t = 500, value_parser = args::count)]
+    #[arg(long, default_value_t = ExponentialPosteriorConfig::default().thetas.num_points, value_parser = args::count)]
     pub theta_points: i64,
 
     /// Draws of z ~ q_θ per ELBO estimate.
-    #[arg(long, default_value_t = 128, value_parser = args::count)]
+    #[arg(long, default_value_t = ExponentialVariationalConfig::default().num_samples, value_parser = args::count)]
     pub samples: i64,
 
     /// SGD learning rate.
-    #[arg(long, default_value_t = 1e-4, value_parser = args::positive)]
+    #[arg(long, default_value_t = ExponentialVariationalConfig::default().learning_rate, value_parser = args::positive)]
     pub lr: f64,
 
     /// SGD steps.
-    #[arg(long, default_value_t = 1000, value_parser = args::count)]
+    #[arg(long, default_value_t = ExponentialVariationalConfig::default().steps, value_parser = args::count)]
     pub steps: i64,
 
     /// Starting rate θ₀ of the SGD fit.
-    #[arg(long, default_value_t = 1.0, value_parser = args::positive)]
+    #[arg(long, default_value_t = ExponentialVariationalConfig::default().initial_theta, value_parser = args::positive)]
     pub initial_theta: f64,
 
     /// Right end of the z axis of posterior.png (the tutorial's xlim).
@@ -104,10 +106,11 @@ pub struct Plan {
     plot_z_max: f64,
 }
 
-impl Args {
-    /// Turns the flags into the models' configurations, or says which
-    /// combination is invalid (a usage error).
-    pub fn plan(self) -> Result<Plan, String> {
+impl Experiment for Args {
+    const NAME: &'static str = COMMAND;
+    type Plan = Plan;
+
+    fn plan(self) -> Result<Plan, String> {
         if self.grid_min >= self.grid_max {
             return Err(format!(
                 "--grid-min ({}) must be less than --grid-max ({})",
@@ -153,6 +156,10 @@ impl Args {
             variational,
             plot_z_max: self.plot_z_max,
         })
+    }
+
+    fn run(plan: &Plan) -> Result<()> {
+        run(plan)
     }
 }
 

@@ -13,6 +13,7 @@ use vi_models::{
 };
 
 use crate::args::{self, RunArgs};
+use crate::commands::Experiment;
 use crate::output::{SUMMARY_FILE, Staging};
 use crate::tensor_values::{first, values};
 use curves::Curves;
@@ -26,7 +27,8 @@ pub const COMMAND: &str = "linear-regression";
 /// The tutorial's test inputs, `torch.linspace(-3, 3, 100)`.
 const TEST_RANGE: (f64, f64, i64) = (-3.0, 3.0, 100);
 
-/// Flags of `vi linear-regression`; the defaults are tutorial 1's settings.
+/// Flags of `vi linear-regression`; the defaults are tutorial 1's settings,
+/// those of the data's and the models' `Default` configurations.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Folder for linear.png, the CSV files and summary.json (replaced as a
@@ -38,19 +40,19 @@ pub struct Args {
     pub run: RunArgs,
 
     /// Number of data points.
-    #[arg(long, default_value_t = 100, value_parser = args::count)]
+    #[arg(long, default_value_t = LinearDataConfig::default().num_samples, value_parser = args::count)]
     pub num_points: i64,
 
     /// Slope of the line the data follow.
-    #[arg(long, default_value_t = 2.0, value_parser = args::finite, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = LinearDataConfig::default().slope, value_parser = args::finite, allow_negative_numbers = true)]
     pub slope: f64,
 
     /// Intercept of the line the data follow.
-    #[arg(long, default_value_t = 1.0, value_parser = args::finite, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = LinearDataConfig::default().intercept, value_parser = args::finite, allow_negative_numbers = true)]
     pub intercept: f64,
 
     /// Standard deviation of the data's noise.
-    #[arg(long, default_value_t = 0.5, value_parser = args::non_negative)]
+    #[arg(long, default_value_t = LinearDataConfig::default().noise_std, value_parser = args::non_negative)]
     pub noise_std: f64,
 
     /// Noise standard deviation σ of the Bayesian model's likelihood
@@ -59,24 +61,24 @@ pub struct Args {
     pub likelihood_std: Option<f64>,
 
     /// Adam epochs of the MLE fit.
-    #[arg(long, default_value_t = 100, value_parser = args::count)]
+    #[arg(long, default_value_t = LinearRegressionConfig::default().epochs, value_parser = args::count)]
     pub mle_epochs: i64,
 
     /// Adam learning rate of the MLE fit.
-    #[arg(long, default_value_t = 0.01, value_parser = args::positive)]
+    #[arg(long, default_value_t = LinearRegressionConfig::default().learning_rate, value_parser = args::positive)]
     pub mle_lr: f64,
 
     /// Adam epochs of the variational fit (about 3000 with --vi-lr 0.02
     /// --vi-samples 16 reach the mean-field optimum).
-    #[arg(long, default_value_t = 100, value_parser = args::count)]
+    #[arg(long, default_value_t = BayesianLinearRegressionConfig::default().epochs, value_parser = args::count)]
     pub vi_epochs: i64,
 
     /// Adam learning rate of the variational fit.
-    #[arg(long, default_value_t = 1e-3, value_parser = args::positive)]
+    #[arg(long, default_value_t = BayesianLinearRegressionConfig::default().learning_rate, value_parser = args::positive)]
     pub vi_lr: f64,
 
     /// Posterior samples per ELBO estimate.
-    #[arg(long, default_value_t = 1, value_parser = args::count)]
+    #[arg(long, default_value_t = BayesianLinearRegressionConfig::default().num_samples, value_parser = args::count)]
     pub vi_samples: i64,
 
     /// Posterior samples behind the predictive mean and band.
@@ -95,10 +97,11 @@ pub struct Plan {
     predictive_samples: i64,
 }
 
-impl Args {
-    /// Turns the flags into the models' configurations, or says which
-    /// combination is invalid (a usage error).
-    pub fn plan(self) -> Result<Plan, String> {
+impl Experiment for Args {
+    const NAME: &'static str = COMMAND;
+    type Plan = Plan;
+
+    fn plan(self) -> Result<Plan, String> {
         let likelihood_std = match self.likelihood_std {
             Some(std) => std,
             None if self.noise_std > 0.0 => self.noise_std,
@@ -136,6 +139,10 @@ impl Args {
             vi,
             predictive_samples: self.predictive_samples,
         })
+    }
+
+    fn run(plan: &Plan) -> Result<()> {
+        run(plan)
     }
 }
 

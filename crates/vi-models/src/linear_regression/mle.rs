@@ -3,10 +3,9 @@
 
 use tch::{Reduction, Tensor, nn};
 
+use crate::descent::{self, LossHistory};
 use crate::error::Result;
-use crate::history::LossHistory;
-use crate::optimizer;
-use crate::torch_linear::torch_linear_parameters;
+use crate::layers::torch_linear::torch_linear_parameters;
 use crate::validate;
 
 const MODEL: &str = "LinearRegression";
@@ -124,9 +123,9 @@ impl LinearRegression {
             (x, self.config.in_features),
             (y, self.config.out_features),
         )?;
-        let optimizer = optimizer::adam(self.config.learning_rate, &[&self.weight, &self.bias])?;
+        let optimizer = descent::adam(self.config.learning_rate, &[&self.weight, &self.bias])?;
         let mut history = LossHistory::default();
-        optimizer::descend(
+        descent::descend(
             &optimizer,
             self.config.epochs,
             || {

@@ -11,16 +11,17 @@ use rstest::rstest;
 use tch::{Device, Kind, Tensor, nn};
 use vi_data::{ImageDataset, PixelRange, Split};
 use vi_models::{
-    Checkpoint, ConvVae, ConvVaeConfig, Cvae, ElboEstimator, Error, NullObserver, TrainConfig,
-    Trainer, Vae,
+    BernoulliConvVae, Checkpoint, ElboEstimator, Error, GaussianConvVae, GaussianConvVaeConfig,
+    NullObserver, TrainConfig, Trainer, Vae, presets,
 };
 
 use super::common::{assert_close, assert_losses, assert_parameter, mnist, temp_dir, weights};
 
-fn tutorial_model(seed: i64) -> (nn::VarStore, ConvVae) {
+fn tutorial_model(seed: i64) -> (nn::VarStore, GaussianConvVae) {
     tch::manual_seed(seed);
     let var_store = nn::VarStore::new(Device::Cpu);
-    let model = ConvVae::new(&var_store.root(), &ConvVaeConfig::default()).expect("valid");
+    let model =
+        GaussianConvVae::new(&var_store.root(), &GaussianConvVaeConfig::default()).expect("valid");
     (var_store, model)
 }
 
@@ -243,10 +244,11 @@ fn a_short_tutorial_run_equals_pytorch_and_lowers_the_loss() {
     let train = mnist(Split::Train, 1).repeat(0, 1024).expect("index 0");
     let config = TrainConfig {
         epochs: 2,
-        ..ConvVae::tutorial_train_config()
+        ..presets::gaussian_conv_vae().training
     };
     let mut trainer =
-        Trainer::<ConvVae>::new(&ConvVaeConfig::default(), config, Device::Cpu).expect("valid");
+        Trainer::<GaussianConvVae>::new(&GaussianConvVaeConfig::default(), config, Device::Cpu)
+            .expect("valid");
     let image = normalized_batch(1);
     let expected = [
         (
@@ -288,14 +290,14 @@ fn a_short_tutorial_run_equals_pytorch_and_lowers_the_loss() {
 
 #[test]
 fn the_tutorial_settings_are_the_defaults() {
-    let config = ConvVae::tutorial_train_config();
+    let config = presets::gaussian_conv_vae().training;
     assert_eq!((config.epochs, config.batch_size), (10, 256));
     assert!(!config.drop_last);
     assert_eq!(config.binarization, vi_data::Binarization::None);
     assert_eq!(config.pixel_range, PixelRange::MinusOneToOne);
     assert_eq!(config.optimizer, vi_models::OptimizerConfig::sgd(1e-4));
-    assert_eq!(ConvVae::TUTORIAL_REPEATS, 25_600);
-    let model = ConvVaeConfig::default();
+    assert_eq!(presets::TUTORIAL_2_REPEATS, 25_600);
+    let model = GaussianConvVaeConfig::default();
     assert_eq!(
         (model.latent_dim, model.estimator),
         (32, ElboEstimator::MonteCarlo)
@@ -350,7 +352,7 @@ fn the_likelihood_is_the_unit_gaussian_density() {
 }
 
 /// A checkpoint after one epoch resumes into the same model, and a second
-/// epoch from it equals the uninterrupted run's; a Cvae cannot load it.
+/// epoch from it equals the uninterrupted run's; a BernoulliConvVae cannot load it.
 #[test]
 fn checkpoints_resume_and_refuse_other_architectures() {
     tch::set_num_threads(1);
@@ -359,19 +361,19 @@ fn checkpoints_resume_and_refuse_other_architectures() {
     let train = mnist(Split::Train, 1).repeat(0, 512).expect("index 0");
     let config = TrainConfig {
         epochs: 2,
-        ..ConvVae::tutorial_train_config()
+        ..presets::gaussian_conv_vae().training
     };
-    let model_config = ConvVaeConfig {
+    let model_config = GaussianConvVaeConfig {
         estimator: ElboEstimator::AnalyticKl,
-        ..ConvVaeConfig::default()
+        ..GaussianConvVaeConfig::default()
     };
     let mut uninterrupted =
-        Trainer::<ConvVae>::new(&model_config, config.clone(), Device::Cpu).expect("valid");
+        Trainer::<GaussianConvVae>::new(&model_config, config.clone(), Device::Cpu).expect("valid");
     uninterrupted
         .fit(&train, None, &mut NullObserver, None)
         .expect("training runs");
 
-    let mut first = Trainer::<ConvVae>::new(
+    let mut first = Trainer::<GaussianConvVae>::new(
         &model_config,
         TrainConfig {
             epochs: 1,
@@ -386,10 +388,13 @@ fn checkpoints_resume_and_refuse_other_architectures() {
     let checkpoint = Checkpoint::load(&path).expect("readable");
     assert_eq!(checkpoint.architecture(), "conv-vae");
     assert_eq!(
-        checkpoint.model_config::<ConvVaeConfig>().expect("parses"),
+        checkpoint
+            .model_config::<GaussianConvVaeConfig>()
+            .expect("parses"),
         model_config
     );
-    let mut resumed = Trainer::<ConvVae>::resume(&checkpoint, Device::Cpu).expect("resumable");
+    let mut resumed =
+        Trainer::<GaussianConvVae>::resume(&checkpoint, Device::Cpu).expect("resumable");
     let image = normalized_batch(1);
     assert_eq!(
         resumed.model().posterior_summary(&image).expect("valid"),
@@ -423,7 +428,8 @@ fn checkpoints_resume_and_refuse_other_architectures() {
         assert!(a.equal(b), "{name}");
     }
 
-    let error = Trainer::<Cvae>::resume(&checkpoint, Device::Cpu).expect_err("another model");
+    let error =
+        Trainer::<BernoulliConvVae>::resume(&checkpoint, Device::Cpu).expect_err("another model");
     assert!(
         matches!(&error, Error::CheckpointMismatch { what, expected, found, .. }
             if what == "architecture" && expected == "cvae" && found == "conv-vae"),
@@ -434,11 +440,11 @@ fn checkpoints_resume_and_refuse_other_architectures() {
 #[test]
 fn bad_inputs_and_configurations_are_refused() {
     let var_store = nn::VarStore::new(Device::Cpu);
-    let config = ConvVaeConfig {
+    let config = GaussianConvVaeConfig {
         latent_dim: 0,
-        ..ConvVaeConfig::default()
+        ..GaussianConvVaeConfig::default()
     };
-    match ConvVae::new(&var_store.root(), &config) {
+    match GaussianConvVae::new(&var_store.root(), &config) {
         Err(Error::InvalidConfig { name, .. }) => assert_eq!(name, "latent_dim"),
         other => panic!("expected InvalidConfig, got {other:?}"),
     }
@@ -482,7 +488,9 @@ fn bad_inputs_and_configurations_are_refused() {
 #[test]
 fn the_tutorial_data_set_is_image_zero_repeated() {
     let train: ImageDataset = mnist(Split::Train, 2);
-    let repeated = train.repeat(0, ConvVae::TUTORIAL_REPEATS).expect("index 0");
+    let repeated = train
+        .repeat(0, presets::TUTORIAL_2_REPEATS)
+        .expect("index 0");
     assert_eq!(repeated.len(), 25_600);
     assert!(repeated.images().get(25_599).equal(&train.images().get(0)));
 }

@@ -7,9 +7,8 @@ use std::f64::consts::PI;
 use tch::{Kind, Tensor, nn};
 use vi_core::{Distribution, Independent, KlDivergence, Normal, Rsample, analytic_kl_elbo};
 
+use crate::descent::{self, LossHistory};
 use crate::error::Result;
-use crate::history::LossHistory;
-use crate::optimizer;
 use crate::validate;
 
 const MODEL: &str = "BayesianLinearRegression";
@@ -263,7 +262,7 @@ impl BayesianLinearRegression {
             (x, self.config.in_features),
             (y, self.config.out_features),
         )?;
-        let optimizer = optimizer::adam(
+        let optimizer = descent::adam(
             learning_rate,
             &[
                 &self.weight_mu,
@@ -273,7 +272,7 @@ impl BayesianLinearRegression {
             ],
         )?;
         let mut history = LossHistory::default();
-        optimizer::descend(
+        descent::descend(
             &optimizer,
             epochs,
             || Ok(-self.elbo_unchecked(x, y)?),

@@ -6,7 +6,7 @@
 use tch::nn::{self, Init};
 use tch::{TchError, Tensor};
 
-use crate::torch_linear::kaiming_uniform_bound;
+use crate::layers::torch_linear::kaiming_uniform_bound;
 
 /// `weight` `[out, in, k, k]` and `bias` `[out]`, applied with a square
 /// stride and zero padding on every side (`dilation 1`, `groups 1`).

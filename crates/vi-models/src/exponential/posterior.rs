@@ -10,7 +10,7 @@ use tch::{Kind, Tensor};
 use vi_core::{Distribution, Exponential, GridPosterior, Normal, monte_carlo_elbo};
 
 use crate::error::{Error, Result};
-use crate::linspace::Linspace;
+use crate::exponential::linspace::Linspace;
 use crate::validate;
 
 const MODEL: &str = "ExponentialPosterior";

@@ -5,9 +5,9 @@
 use tch::{Kind, Tensor, nn};
 use vi_core::Exponential;
 
+use crate::descent;
 use crate::error::Result;
-use crate::exponential_posterior::ExponentialPosterior;
-use crate::optimizer;
+use crate::exponential::posterior::ExponentialPosterior;
 use crate::validate;
 
 const MODEL: &str = "ExponentialVariational";
@@ -114,14 +114,14 @@ impl ExponentialVariational {
     /// [`Error::Core`](crate::Error::Core) if θ leaves `(0, ∞)`;
     /// [`Error::Torch`](crate::Error::Torch) if a step fails.
     pub fn fit(&self, posterior: &ExponentialPosterior) -> Result<ThetaTrace> {
-        let optimizer = optimizer::sgd(self.config.learning_rate, &[&self.theta])?;
+        let optimizer = descent::sgd(self.config.learning_rate, &[&self.theta])?;
         let steps = self.config.steps as usize;
         let mut trace = ThetaTrace {
             losses: Vec::with_capacity(steps),
             thetas: Vec::with_capacity(steps),
             final_theta: self.theta(),
         };
-        optimizer::descend(
+        descent::descend(
             &optimizer,
             self.config.steps,
             || {

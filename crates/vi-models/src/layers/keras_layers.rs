@@ -10,7 +10,7 @@
 use tch::nn::{self, Init};
 use tch::{TchError, Tensor};
 
-use crate::conv2d::{Conv2d, ConvShape};
+use crate::layers::conv2d::{Conv2d, ConvShape};
 
 /// `U(−l, l)` with `l = √(6 / (fan_in + fan_out))`: Keras's
 /// `GlorotUniform`. The limit is symmetric in the two fans, so PyTorch's

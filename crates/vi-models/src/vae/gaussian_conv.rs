@@ -22,22 +22,20 @@
 //!   Gaussian density (the tutorial drops them; they do not change the
 //!   gradients).
 //!
-//! [`ConvVae::tutorial_objective`] computes the tutorial's `elbo` as written.
+//! [`GaussianConvVae::tutorial_objective`] computes the tutorial's `elbo` as written.
 
 use serde::{Deserialize, Serialize};
 use tch::nn::{self, Module};
 use tch::{Device, Kind, Tensor};
-use vi_core::{Distribution, Independent, Normal};
-use vi_data::{Binarization, PixelRange};
+use vi_core::{Distribution, Independent, Normal, kl_divergence};
 
 use super::change_of_variables::tutorial2_log_q;
 use super::shapes::{check_draws, check_images, check_latents, decode_rows};
-use super::{Architecture, ElboEstimator, Vae};
-use crate::conv2d::{Conv2d, ConvShape};
+use super::{Architecture, DiagonalNormal, ElboEstimator, Vae, standard_normal_prior};
 use crate::error::{Error, Result};
-use crate::sequential::{Layer, LayerShape, Sequential};
-use crate::torch_linear::torch_linear;
-use crate::train::{OptimizerConfig, TrainConfig};
+use crate::layers::conv2d::{Conv2d, ConvShape};
+use crate::layers::sequential::{Layer, LayerShape, Sequential};
+use crate::layers::torch_linear::torch_linear;
 
 /// Pixels per image: the architecture maps 28×28 to 1×1 and back.
 const IMAGE_SIDE: i64 = 28;
@@ -45,10 +43,10 @@ const PIXELS: i64 = IMAGE_SIDE * IMAGE_SIDE;
 /// Channels of the encoder's last feature map (32×1×1).
 const FEATURES: i64 = 32;
 
-/// Settings of a [`ConvVae`]. The default is tutorial 2's: 32 latent
+/// Settings of a [`GaussianConvVae`]. The default is tutorial 2's: 32 latent
 /// dimensions, trained on the Monte Carlo ELBO.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConvVaeConfig {
+pub struct GaussianConvVaeConfig {
     /// Size `L` of the latent space (tutorial: 32, the width of the
     /// encoder's feature).
     pub latent_dim: usize,
@@ -57,7 +55,7 @@ pub struct ConvVaeConfig {
     pub estimator: ElboEstimator,
 }
 
-impl Default for ConvVaeConfig {
+impl Default for GaussianConvVaeConfig {
     fn default() -> Self {
         Self {
             latent_dim: 32,
@@ -66,7 +64,7 @@ impl Default for ConvVaeConfig {
     }
 }
 
-impl Architecture for ConvVaeConfig {
+impl Architecture for GaussianConvVaeConfig {
     const NAME: &'static str = "conv-vae";
 }
 
@@ -104,21 +102,17 @@ pub struct PosteriorSummary {
 /// `elbo`, with the corrections of the module docs); [`Vae::decode`] returns
 /// the mean image in `[-1, 1]` (unclamped).
 #[derive(Debug)]
-pub struct ConvVae {
-    config: ConvVaeConfig,
+pub struct GaussianConvVae {
+    config: GaussianConvVaeConfig,
     encoder: Sequential,
     mean_model: nn::Linear,
     log_sigma_model: nn::Linear,
     decoder: Sequential,
-    device: Device,
+    /// Kind and device of the parameters, for the prior's.
+    options: (Kind, Device),
 }
 
-impl ConvVae {
-    /// The tutorial's experiment trains on the first training image
-    /// repeated this many times (`Subset(dataset, [0]*256*100)`): with
-    /// `vi_data::ImageDataset::repeat(0, TUTORIAL_REPEATS)`.
-    pub const TUTORIAL_REPEATS: usize = 256 * 100;
-
+impl GaussianConvVae {
     /// Creates the parameters under `path`, initialized as PyTorch's
     /// `nn.Conv2d` and `nn.Linear` in the tutorial's order (`_encoder`,
     /// `_mean_model`, `_log_sigma_model`, `_decoder`), from libtorch's
@@ -126,12 +120,12 @@ impl ConvVae {
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] for a latent size of 0.
-    pub fn new(path: &nn::Path<'_>, config: &ConvVaeConfig) -> Result<Self> {
+    pub fn new(path: &nn::Path<'_>, config: &GaussianConvVaeConfig) -> Result<Self> {
         let latent_dim = match i64::try_from(config.latent_dim) {
             Ok(size) if size > 0 => size,
             _ => {
                 return Err(Error::InvalidConfig {
-                    model: "ConvVaeConfig",
+                    model: "GaussianConvVaeConfig",
                     name: "latent_dim",
                     expected: "a positive size",
                     found: config.latent_dim.to_string(),
@@ -148,25 +142,8 @@ impl ConvVae {
             mean_model,
             log_sigma_model,
             decoder,
-            device: path.device(),
+            options: (path.kind(), path.device()),
         })
-    }
-
-    /// Tutorial 2's training settings: batches of 256 grey-level images in
-    /// `[-1, 1]` (`Normalize(0.5, 0.5)`), shuffled, the last partial batch
-    /// kept (`DataLoader`'s default), `torch.optim.SGD` with `lr = 1e-4`,
-    /// 10 epochs; seed 0. The data are the first training image repeated
-    /// [`TUTORIAL_REPEATS`](Self::TUTORIAL_REPEATS) times.
-    pub fn tutorial_train_config() -> TrainConfig {
-        TrainConfig {
-            epochs: 10,
-            batch_size: 256,
-            drop_last: false,
-            binarization: Binarization::None,
-            pixel_range: PixelRange::MinusOneToOne,
-            optimizer: OptimizerConfig::sgd(1e-4),
-            seed: 0,
-        }
     }
 
     /// The posterior's parameters `(μ, log σ)`, each `[B, L]`, for images
@@ -176,11 +153,23 @@ impl ConvVae {
     /// [`Error::InputShape`] for images of another shape; [`Error::Torch`]
     /// for another device or dtype.
     pub fn encode_log_scale(&self, images: &Tensor) -> Result<(Tensor, Tensor)> {
-        let feature = self.feature(images, "ConvVae::encode_log_scale")?;
+        let feature = self.feature(images, "GaussianConvVae::encode_log_scale")?;
         Ok((
             self.mean_model.forward(&feature),
             self.log_sigma_model.forward(&feature),
         ))
+    }
+
+    /// The posterior's parameters as the other models give them,
+    /// `(μ, log σ²) = (μ, 2 log σ)`, each `[B, L]`; see
+    /// [`encode_log_scale`](Self::encode_log_scale) for the tutorial's
+    /// `(μ, log σ)`.
+    ///
+    /// # Errors
+    /// As [`encode_log_scale`](Self::encode_log_scale).
+    pub fn encode(&self, images: &Tensor) -> Result<(Tensor, Tensor)> {
+        let (mean, log_sigma) = self.encode_log_scale(images)?;
+        Ok((mean, log_sigma * 2.0))
     }
 
     /// What tutorial 2 prints after each epoch for one image `[784]` or
@@ -193,7 +182,7 @@ impl ConvVae {
         let size = image.size();
         if !(size == [PIXELS] || size == [1, PIXELS]) {
             return Err(Error::InputShape {
-                context: "ConvVae::posterior_summary",
+                context: "GaussianConvVae::posterior_summary",
                 name: "image",
                 expected: format!("[{PIXELS}] or [1, {PIXELS}]"),
                 found: size,
@@ -253,7 +242,7 @@ impl ConvVae {
     /// # Errors
     /// As [`encode_log_scale`](Self::encode_log_scale).
     pub fn layer_shapes(&self, images: &Tensor) -> Result<Vec<LayerShape>> {
-        check_images("ConvVae::layer_shapes", images, PIXELS)?;
+        check_images("GaussianConvVae::layer_shapes", images, PIXELS)?;
         tch::no_grad(|| {
             let mut shapes = Vec::new();
             let input = images.f_reshape([-1, 1, IMAGE_SIDE, IMAGE_SIDE])?;
@@ -335,14 +324,16 @@ fn decoder(path: &nn::Path<'_>, latent_dim: i64) -> Result<Sequential, tch::TchE
     Ok(decoder)
 }
 
-impl Vae for ConvVae {
-    type Config = ConvVaeConfig;
+impl Vae for GaussianConvVae {
+    type Config = GaussianConvVaeConfig;
+    type Posterior = DiagonalNormal;
+    type Prior = DiagonalNormal;
 
-    fn build(path: &nn::Path<'_>, config: &ConvVaeConfig) -> Result<Self> {
+    fn build(path: &nn::Path<'_>, config: &GaussianConvVaeConfig) -> Result<Self> {
         Self::new(path, config)
     }
 
-    fn config(&self) -> &ConvVaeConfig {
+    fn config(&self) -> &GaussianConvVaeConfig {
         &self.config
     }
 
@@ -351,20 +342,12 @@ impl Vae for ConvVae {
     }
 
     fn device(&self) -> Device {
-        self.device
-    }
-
-    /// `(μ, log σ²) = (μ, 2 log σ)`; see
-    /// [`encode_log_scale`](ConvVae::encode_log_scale) for the tutorial's
-    /// `(μ, log σ)`.
-    fn encode(&self, images: &Tensor) -> Result<(Tensor, Tensor)> {
-        let (mean, log_sigma) = self.encode_log_scale(images)?;
-        Ok((mean, log_sigma * 2.0))
+        self.options.1
     }
 
     /// `N(μ, diag σ²)` built from `log σ` directly, so that `σ = exp(log σ)`
     /// is computed as in the tutorial.
-    fn posterior(&self, images: &Tensor) -> Result<Independent<Normal>> {
+    fn posterior(&self, images: &Tensor) -> Result<DiagonalNormal> {
         let (mean, log_sigma) = self.encode_log_scale(images)?;
         Ok(Independent::new(
             Normal::from_log_scale(&mean, &log_sigma)?,
@@ -372,13 +355,24 @@ impl Vae for ConvVae {
         )?)
     }
 
-    fn negative_elbo(&self, images: &Tensor) -> Result<Tensor> {
-        self.negative_elbo_with(images, self.config.estimator)
+    /// `N(0, I)`, the tutorial's `MultivariateNormal(0, I)`.
+    fn prior(&self) -> Result<DiagonalNormal> {
+        standard_normal_prior(self.latent_dim(), self.options)
+    }
+
+    /// The configuration's (tutorial: [`ElboEstimator::MonteCarlo`]).
+    fn estimator(&self) -> ElboEstimator {
+        self.config.estimator
+    }
+
+    /// `KL(N(μ, diag σ²) ‖ N(0, I))` in closed form.
+    fn analytic_kl(&self, posterior: &DiagonalNormal, prior: &DiagonalNormal) -> Result<Tensor> {
+        Ok(kl_divergence(posterior, prior)?)
     }
 
     /// `log N(x; decoder(z), I) = −½ Σ_d (x_d − decoder(z)_d)² − 392 log 2π`.
     fn conditional_log_likelihood(&self, images: &Tensor, z: &Tensor) -> vi_core::Result<Tensor> {
-        let context = "ConvVae::conditional_log_likelihood";
+        let context = "GaussianConvVae::conditional_log_likelihood";
         check_draws(context, images, z, self.latent_dim(), PIXELS)?;
         let means = decode_rows(z, self.latent_dim(), PIXELS, |rows| self.mean_images(rows))?;
         let likelihood = Normal::new(&means, &means.ones_like())?;
@@ -386,7 +380,7 @@ impl Vae for ConvVae {
     }
 
     fn decode(&self, z: &Tensor) -> Result<Tensor> {
-        check_latents("ConvVae::decode", z, self.latent_dim())?;
+        check_latents("GaussianConvVae::decode", z, self.latent_dim())?;
         Ok(decode_rows(z, self.latent_dim(), PIXELS, |rows| {
             self.mean_images(rows)
         })?)

@@ -12,16 +12,17 @@ use rstest::rstest;
 use tch::{Device, Kind, Tensor, nn};
 use vi_data::{Binarization, PixelRange, Split};
 use vi_models::{
-    Checkpoint, ConvVae, Cvae, CvaeConfig, ElboEstimator, Error, MlpVae, NullObserver,
-    OptimizerConfig, TrainConfig, Trainer, Vae,
+    BernoulliConvVae, BernoulliConvVaeConfig, Checkpoint, ElboEstimator, Error, GaussianConvVae,
+    MlpVae, NullObserver, OptimizerConfig, TrainConfig, Trainer, Vae, presets,
 };
 
 use super::common::{assert_close, assert_losses, assert_parameter, mnist, temp_dir};
 
-fn tutorial_model(seed: i64) -> (nn::VarStore, Cvae) {
+fn tutorial_model(seed: i64) -> (nn::VarStore, BernoulliConvVae) {
     tch::manual_seed(seed);
     let var_store = nn::VarStore::new(Device::Cpu);
-    let model = Cvae::new(&var_store.root(), &CvaeConfig::default()).expect("valid");
+    let model = BernoulliConvVae::new(&var_store.root(), &BernoulliConvVaeConfig::default())
+        .expect("valid");
     (var_store, model)
 }
 
@@ -173,10 +174,11 @@ fn a_short_run_equals_pytorch_and_lowers_the_loss() {
     let (train, test) = (mnist(Split::Train, 320), mnist(Split::Test, 100));
     let config = TrainConfig {
         epochs: 2,
-        ..Cvae::tutorial_train_config()
+        ..presets::bernoulli_conv_vae().training
     };
     let mut trainer =
-        Trainer::<Cvae>::new(&CvaeConfig::default(), config, Device::Cpu).expect("valid");
+        Trainer::<BernoulliConvVae>::new(&BernoulliConvVaeConfig::default(), config, Device::Cpu)
+            .expect("valid");
     let history = trainer
         .fit(&train, Some(&test), &mut NullObserver, None)
         .expect("training runs");
@@ -201,7 +203,7 @@ fn a_short_run_equals_pytorch_and_lowers_the_loss() {
 
 #[test]
 fn the_tutorial_settings_are_the_defaults() {
-    let config = Cvae::tutorial_train_config();
+    let config = presets::bernoulli_conv_vae().training;
     assert_eq!((config.epochs, config.batch_size), (10, 32));
     assert!(!config.drop_last);
     assert_eq!(config.binarization, Binarization::Static);
@@ -215,7 +217,7 @@ fn the_tutorial_settings_are_the_defaults() {
             eps: 1e-7
         }
     );
-    let model = CvaeConfig::default();
+    let model = BernoulliConvVaeConfig::default();
     assert_eq!(
         (model.latent_dim, model.estimator),
         (10, ElboEstimator::MonteCarlo)
@@ -245,7 +247,7 @@ fn methods_have_the_documented_shapes() {
     assert_eq!(model.sample_images(16).expect("valid").size(), [16, 784]);
 }
 
-/// A checkpoint resumes into the same model; an MLP VAE or a ConvVae cannot
+/// A checkpoint resumes into the same model; an MLP VAE or a GaussianConvVae cannot
 /// load it.
 #[test]
 fn checkpoints_round_trip_and_refuse_other_architectures() {
@@ -254,10 +256,11 @@ fn checkpoints_round_trip_and_refuse_other_architectures() {
     let path = dir.path().join("cvae.safetensors");
     let config = TrainConfig {
         epochs: 1,
-        ..Cvae::tutorial_train_config()
+        ..presets::bernoulli_conv_vae().training
     };
     let mut trainer =
-        Trainer::<Cvae>::new(&CvaeConfig::default(), config, Device::Cpu).expect("valid");
+        Trainer::<BernoulliConvVae>::new(&BernoulliConvVaeConfig::default(), config, Device::Cpu)
+            .expect("valid");
     trainer
         .fit(
             &mnist(Split::Train, 64),
@@ -268,11 +271,11 @@ fn checkpoints_round_trip_and_refuse_other_architectures() {
         .expect("training runs");
     let checkpoint = Checkpoint::load(&path).expect("readable");
     assert_eq!(checkpoint.architecture(), "cvae");
-    let resumed = Trainer::<Cvae>::resume(&checkpoint, Device::Cpu).expect("resumable");
+    let resumed = Trainer::<BernoulliConvVae>::resume(&checkpoint, Device::Cpu).expect("resumable");
     assert_eq!(resumed.history(), trainer.history());
     assert_eq!(resumed.config(), trainer.config());
     let images = binarized_batch(4);
-    let run = |model: &Cvae| {
+    let run = |model: &BernoulliConvVae| {
         tch::manual_seed(5);
         tch::no_grad(|| model.negative_elbo(&images)).expect("valid")
     };
@@ -280,7 +283,7 @@ fn checkpoints_round_trip_and_refuse_other_architectures() {
 
     for error in [
         Trainer::<MlpVae>::resume(&checkpoint, Device::Cpu).map(|_| ()),
-        Trainer::<ConvVae>::resume(&checkpoint, Device::Cpu).map(|_| ()),
+        Trainer::<GaussianConvVae>::resume(&checkpoint, Device::Cpu).map(|_| ()),
     ] {
         let error = error.expect_err("another architecture");
         assert!(
@@ -291,9 +294,9 @@ fn checkpoints_round_trip_and_refuse_other_architectures() {
     }
     // Another latent size is refused by name.
     let error = checkpoint
-        .expect_model_config(&CvaeConfig {
+        .expect_model_config(&BernoulliConvVaeConfig {
             latent_dim: 2,
-            ..CvaeConfig::default()
+            ..BernoulliConvVaeConfig::default()
         })
         .expect_err("another configuration");
     assert!(
@@ -305,11 +308,11 @@ fn checkpoints_round_trip_and_refuse_other_architectures() {
 #[test]
 fn bad_inputs_and_configurations_are_refused() {
     let var_store = nn::VarStore::new(Device::Cpu);
-    let config = CvaeConfig {
+    let config = BernoulliConvVaeConfig {
         latent_dim: 0,
-        ..CvaeConfig::default()
+        ..BernoulliConvVaeConfig::default()
     };
-    match Cvae::new(&var_store.root(), &config) {
+    match BernoulliConvVae::new(&var_store.root(), &config) {
         Err(Error::InvalidConfig { name, .. }) => assert_eq!(name, "latent_dim"),
         other => panic!("expected InvalidConfig, got {other:?}"),
     }

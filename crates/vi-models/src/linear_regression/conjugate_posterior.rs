@@ -5,8 +5,8 @@
 
 use tch::{Kind, Tensor};
 
-use crate::bayesian_linear_regression::expected_negative_elbo;
 use crate::error::Result;
+use crate::linear_regression::bayesian::expected_negative_elbo;
 use crate::validate;
 
 const MODEL: &str = "ConjugatePosterior";

@@ -18,16 +18,14 @@
 //! `encoder.{0,2,5}` and `decoder.{0,3,5,7}`.
 
 use serde::{Deserialize, Serialize};
-use tch::{Device, Tensor, nn};
-use vi_core::{Bernoulli, Distribution, Independent};
-use vi_data::{Binarization, PixelRange};
+use tch::{Device, Kind, Tensor, nn};
+use vi_core::{Bernoulli, Distribution, Independent, Normal, kl_divergence};
 
 use super::shapes::{check_draws, check_images, check_latents, decode_rows};
-use super::{Architecture, ElboEstimator, Vae};
+use super::{Architecture, DiagonalNormal, ElboEstimator, Vae, standard_normal_prior};
 use crate::error::{Error, Result};
-use crate::keras_layers::{ConvTranspose2dSame, keras_conv2d_valid, keras_dense};
-use crate::sequential::{Layer, LayerShape, Sequential};
-use crate::train::{OptimizerConfig, TrainConfig};
+use crate::layers::keras_layers::{ConvTranspose2dSame, keras_conv2d_valid, keras_dense};
+use crate::layers::sequential::{Layer, LayerShape, Sequential};
 
 const IMAGE_SIDE: i64 = 28;
 const PIXELS: i64 = IMAGE_SIDE * IMAGE_SIDE;
@@ -37,10 +35,10 @@ const ENCODER_FEATURES: i64 = 64 * 6 * 6;
 const DECODER_CHANNELS: i64 = 32;
 const DECODER_SIDE: i64 = 7;
 
-/// Settings of a [`Cvae`]. The default is tutorial 4's: 10 latent
+/// Settings of a [`BernoulliConvVae`]. The default is tutorial 4's: 10 latent
 /// dimensions, trained on the single-sample Monte Carlo ELBO.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CvaeConfig {
+pub struct BernoulliConvVaeConfig {
     /// Size `L` of the latent space (tutorial 4: `latent_dim = 10`;
     /// TensorFlow's original uses 2).
     pub latent_dim: usize,
@@ -49,7 +47,7 @@ pub struct CvaeConfig {
     pub estimator: ElboEstimator,
 }
 
-impl Default for CvaeConfig {
+impl Default for BernoulliConvVaeConfig {
     fn default() -> Self {
         Self {
             latent_dim: 10,
@@ -58,7 +56,7 @@ impl Default for CvaeConfig {
     }
 }
 
-impl Architecture for CvaeConfig {
+impl Architecture for BernoulliConvVaeConfig {
     const NAME: &'static str = "cvae";
 }
 
@@ -80,26 +78,27 @@ impl Architecture for CvaeConfig {
 /// `−[log p(x|z) + log p(z) − log q(z|x)]` at one draw); [`Vae::decode`]
 /// returns pixel probabilities.
 #[derive(Debug)]
-pub struct Cvae {
-    config: CvaeConfig,
+pub struct BernoulliConvVae {
+    config: BernoulliConvVaeConfig,
     encoder: Sequential,
     decoder: Sequential,
-    device: Device,
+    /// Kind and device of the parameters, for the prior's.
+    options: (Kind, Device),
 }
 
-impl Cvae {
+impl BernoulliConvVae {
     /// Creates the parameters under `path` in Keras's build order (encoder
     /// layers, then decoder layers; each kernel, then its bias), kernels
     /// drawn from libtorch's global generator.
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] for a latent size of 0.
-    pub fn new(path: &nn::Path<'_>, config: &CvaeConfig) -> Result<Self> {
+    pub fn new(path: &nn::Path<'_>, config: &BernoulliConvVaeConfig) -> Result<Self> {
         let latent_dim = match i64::try_from(config.latent_dim) {
             Ok(size) if size > 0 => size,
             _ => {
                 return Err(Error::InvalidConfig {
-                    model: "CvaeConfig",
+                    model: "BernoulliConvVaeConfig",
                     name: "latent_dim",
                     expected: "a positive size",
                     found: config.latent_dim.to_string(),
@@ -138,30 +137,25 @@ impl Cvae {
             config: config.clone(),
             encoder,
             decoder,
-            device: path.device(),
+            options: (path.kind(), path.device()),
         })
     }
 
-    /// The training settings of TensorFlow's CVAE tutorial, which tutorial
-    /// 4's code comes from: images binarized once (`pixel > 0.5`), batches of
-    /// 32 shuffled each epoch with the last partial batch kept, Adam with
-    /// `lr = 1e-4` and Keras's `ε = 1e-7` (in torch's form of the update),
-    /// 10 epochs; seed 0.
-    pub fn tutorial_train_config() -> TrainConfig {
-        TrainConfig {
-            epochs: 10,
-            batch_size: 32,
-            drop_last: false,
-            binarization: Binarization::Static,
-            pixel_range: PixelRange::ZeroToOne,
-            optimizer: OptimizerConfig::Adam {
-                learning_rate: 1e-4,
-                beta1: 0.9,
-                beta2: 0.999,
-                eps: 1e-7,
-            },
-            seed: 0,
-        }
+    /// The tutorial's `encode`: the encoder's `2L` outputs split into
+    /// `(μ, log σ²)`, each `[B, L]`, for images `[B, 784]`.
+    ///
+    /// # Errors
+    /// [`Error::InputShape`] for images of another shape; [`Error::Torch`]
+    /// for another device or dtype.
+    pub fn encode(&self, images: &Tensor) -> Result<(Tensor, Tensor)> {
+        check_images("BernoulliConvVae::encode", images, PIXELS)?;
+        let input = images.f_reshape([-1, 1, IMAGE_SIDE, IMAGE_SIDE])?;
+        let output = self.encoder.forward(&input)?;
+        let latent = self.latent_dim();
+        Ok((
+            output.f_narrow(1, 0, latent)?,
+            output.f_narrow(1, latent, latent)?,
+        ))
     }
 
     /// Bernoulli logits of `p(x|z)` for latents `[..., L]`, shape
@@ -171,7 +165,7 @@ impl Cvae {
     /// [`Error::InputShape`] if the last dimension is not `L`;
     /// [`Error::Torch`] for another device or dtype.
     pub fn decode_logits(&self, z: &Tensor) -> Result<Tensor> {
-        check_latents("Cvae::decode_logits", z, self.latent_dim())?;
+        check_latents("BernoulliConvVae::decode_logits", z, self.latent_dim())?;
         Ok(decode_rows(z, self.latent_dim(), PIXELS, |rows| {
             self.logits(rows)
         })?)
@@ -182,9 +176,9 @@ impl Cvae {
     /// lists).
     ///
     /// # Errors
-    /// As [`Vae::encode`].
+    /// As [`encode`](Self::encode).
     pub fn layer_shapes(&self, images: &Tensor) -> Result<Vec<LayerShape>> {
-        check_images("Cvae::layer_shapes", images, PIXELS)?;
+        check_images("BernoulliConvVae::layer_shapes", images, PIXELS)?;
         tch::no_grad(|| {
             let mut shapes = Vec::new();
             let input = images.f_reshape([-1, 1, IMAGE_SIDE, IMAGE_SIDE])?;
@@ -202,14 +196,16 @@ impl Cvae {
     }
 }
 
-impl Vae for Cvae {
-    type Config = CvaeConfig;
+impl Vae for BernoulliConvVae {
+    type Config = BernoulliConvVaeConfig;
+    type Posterior = DiagonalNormal;
+    type Prior = DiagonalNormal;
 
-    fn build(path: &nn::Path<'_>, config: &CvaeConfig) -> Result<Self> {
+    fn build(path: &nn::Path<'_>, config: &BernoulliConvVaeConfig) -> Result<Self> {
         Self::new(path, config)
     }
 
-    fn config(&self) -> &CvaeConfig {
+    fn config(&self) -> &BernoulliConvVaeConfig {
         &self.config
     }
 
@@ -218,31 +214,36 @@ impl Vae for Cvae {
     }
 
     fn device(&self) -> Device {
-        self.device
+        self.options.1
     }
 
-    /// The tutorial's `encode`: the encoder's `2L` outputs split into
-    /// `(μ, log σ²)`.
-    fn encode(&self, images: &Tensor) -> Result<(Tensor, Tensor)> {
-        check_images("Cvae::encode", images, PIXELS)?;
-        let input = images.f_reshape([-1, 1, IMAGE_SIDE, IMAGE_SIDE])?;
-        let output = self.encoder.forward(&input)?;
-        let latent = self.latent_dim();
-        Ok((
-            output.f_narrow(1, 0, latent)?,
-            output.f_narrow(1, latent, latent)?,
-        ))
+    /// `N(μ, diag exp(log σ²))` from [`encode`](BernoulliConvVae::encode):
+    /// the tutorial's `reparameterize` draws from it.
+    fn posterior(&self, images: &Tensor) -> Result<DiagonalNormal> {
+        let (mean, log_var) = self.encode(images)?;
+        Ok(Independent::new(Normal::from_log_var(&mean, &log_var)?, 1)?)
     }
 
-    fn negative_elbo(&self, images: &Tensor) -> Result<Tensor> {
-        self.negative_elbo_with(images, self.config.estimator)
+    /// `N(0, I)`, the tutorial's `log_normal_pdf(z, 0., 0.)`.
+    fn prior(&self) -> Result<DiagonalNormal> {
+        standard_normal_prior(self.latent_dim(), self.options)
+    }
+
+    /// The configuration's (tutorial: [`ElboEstimator::MonteCarlo`]).
+    fn estimator(&self) -> ElboEstimator {
+        self.config.estimator
+    }
+
+    /// `KL(N(μ, diag σ²) ‖ N(0, I))` in closed form.
+    fn analytic_kl(&self, posterior: &DiagonalNormal, prior: &DiagonalNormal) -> Result<Tensor> {
+        Ok(kl_divergence(posterior, prior)?)
     }
 
     /// `−Σ_d BCEWithLogits(logit_d, x_d)`: the tutorial's
     /// `-reduce_sum(sigmoid_cross_entropy_with_logits(...))`.
     fn conditional_log_likelihood(&self, images: &Tensor, z: &Tensor) -> vi_core::Result<Tensor> {
         check_draws(
-            "Cvae::conditional_log_likelihood",
+            "BernoulliConvVae::conditional_log_likelihood",
             images,
             z,
             self.latent_dim(),

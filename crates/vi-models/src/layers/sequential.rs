@@ -5,8 +5,8 @@
 
 use tch::{TchError, Tensor, nn};
 
-use crate::conv2d::Conv2d;
-use crate::keras_layers::ConvTranspose2dSame;
+use crate::layers::conv2d::Conv2d;
+use crate::layers::keras_layers::ConvTranspose2dSame;
 
 /// One step of a [`Sequential`].
 #[derive(Debug)]

@@ -1,7 +1,9 @@
-//! The tutorials' optimizers over exactly a model's own parameters
+//! Full-batch gradient descent for the small models of tutorials 1 and 2:
+//! torch's optimizers over exactly a model's own parameters
 //! (`optim.Adam(model.parameters(), lr)`, `optim.SGD(…)`), so that a model
-//! sharing a `VarStore` with others trains only itself, and their training
-//! loop.
+//! sharing a `VarStore` with others trains only itself; their loop; and the
+//! [`LossHistory`] a fit returns. (The VAEs train with `train/`, whose
+//! optimizer state goes into checkpoints.)
 
 use tch::{COptimizer, Tensor};
 
@@ -45,4 +47,21 @@ pub(crate) fn descend(
         optimizer.step()?;
     }
     Ok(())
+}
+
+/// The training loss per epoch, in order: `losses[e]` is the loss evaluated
+/// at epoch `e` before that epoch's optimizer step (what the tutorials'
+/// loops hold in `loss` when they call `optimizer.step()`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LossHistory {
+    /// One loss per epoch.
+    pub losses: Vec<f64>,
+}
+
+impl LossHistory {
+    /// The last epoch's loss (the tutorials' "final loss"), `None` before
+    /// any epoch ran.
+    pub fn final_loss(&self) -> Option<f64> {
+        self.losses.last().copied()
+    }
 }

@@ -1,0 +1,90 @@
+//! The one VAE experiment: every VAE subcommand runs through [`run`], with
+//! what its [`VaeCommand`] declares. Select the device, stage the output
+//! folder, load the data, start or resume the trainer, train with a
+//! checkpoint after every epoch, estimate the log-likelihood, write
+//! `history.csv`, `elbo.png`, the figures and `summary.json`, swap the
+//! folder in, report.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use vi_models::{Architecture, Vae};
+
+use super::args::VaePlan;
+use super::command::{EpochRecords, ModelConfig, VaeCommand};
+use super::data::Splits;
+use super::device::Compute;
+use super::figures::{VaeFigures, elbo_chart};
+use super::summary::{RunSummary, Summary, write_history};
+use super::training::{LogLikelihood, Run};
+use crate::output::{SUMMARY_FILE, Staging};
+
+/// Trains `C`'s model as `plan` says (or continues a checkpoint's run) and
+/// writes its results into `plan.out`.
+///
+/// # Errors
+/// Anything that stops the run: the device, the data, the checkpoint, a
+/// diverging loss, the files; the previous results folder is then left as
+/// it was.
+pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
+    let started = Instant::now();
+    let preset = C::preset();
+    let training = &plan.training;
+    let compute = Compute::select(training.device, training.threads)?;
+    let mut staging = Staging::new(&plan.out, C::NAME)?;
+    let splits = Splits::load(training, preset.collection)?;
+    let mut run =
+        Run::<C::Model>::start(training, plan.model.as_ref(), &preset.model, compute.device)?;
+    let mut records = C::Records::start(training, &splits, &run)?;
+    run.fit(&splits, &training.checkpoint, |trainer| {
+        records.after_epoch(trainer)
+    })?;
+    let subset = splits.log_likelihood_subset(training.log_likelihood_images)?;
+    let log_likelihood = LogLikelihood::estimate(
+        &run.trainer,
+        subset.as_ref().unwrap_or(&splits.test),
+        training.sampling,
+    )?;
+
+    let trainer = &run.trainer;
+    let history = trainer.history();
+    write_history(&mut staging, history, records.columns(), |epoch| {
+        records.row(epoch)
+    })?;
+    let elbo = elbo_chart(history, C::ELBO_TITLE);
+    staging.save_chart("elbo.png", &elbo)?;
+    let mut notes = Vec::new();
+    VaeFigures::new(trainer, &splits.test).save(C::FIGURES, &mut staging, &mut notes)?;
+    records.draw(trainer, elbo, &mut staging)?;
+
+    let summary = Summary {
+        command: C::NAME,
+        seed: trainer.config().seed,
+        architecture: <ModelConfig<C> as Architecture>::NAME,
+        model: trainer.model().config().clone(),
+        fields: records.fields()?,
+        run: RunSummary::new(
+            &run,
+            training,
+            &compute,
+            (&splits, preset.collection),
+            log_likelihood,
+            started,
+        )?,
+        notes: C::SUMMARY_NOTES.then(|| notes.clone()),
+    };
+    staging.write_json(SUMMARY_FILE, &summary)?;
+    let written = staging.commit()?;
+    let title = C::title(plan, run.trainer.model().latent_dim());
+    summary
+        .run
+        .report(&format!("{title} (seed {})", summary.seed));
+    for line in records.report() {
+        println!("{line}");
+    }
+    for note in &notes {
+        println!("  note: {note}");
+    }
+    println!("{written}");
+    Ok(())
+}

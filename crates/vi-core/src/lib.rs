@@ -16,6 +16,9 @@
 //! | [`Bernoulli`] | from logits (stable) or probabilities |
 //! | [`Independent`] | batch dims reinterpreted as event dims (diagonal Gaussians) |
 //! | [`MultivariateNormal`] | `N(μ, LLᵀ)` from `scale_tril` |
+//! | [`LowRankMultivariateNormal`] | `N(μ, WWᵀ + D)`, low rank plus diagonal |
+//! | [`Categorical`], [`OneHotCategorical`], [`OneHotCategoricalStraightThrough`] | classes `{0, …, K − 1}` or one-hot vectors, from probabilities or logits |
+//! | [`MixtureSameFamily`] | `Σₖ πₖ pₖ(x)`, a mixture of one family's components |
 //! | [`Distribution`], [`Rsample`], [`Expand`] | the traits every family implements |
 //! | [`Constraint`] | supports and parameter sets (torch's `constraints`) |
 //! | [`Transform`] | differentiable maps with log-Jacobians (torch's `transforms`) |
@@ -125,7 +128,10 @@ pub mod validation;
 
 pub use constraint::{Bound, Constraint};
 pub use distribution::{Distribution, Expand, Rsample};
-pub use distributions::{Bernoulli, Exponential, Independent, MultivariateNormal, Normal};
+pub use distributions::{
+    Bernoulli, Categorical, Exponential, Independent, LowRankMultivariateNormal, MixtureSameFamily,
+    MultivariateNormal, Normal, OneHotCategorical, OneHotCategoricalStraightThrough,
+};
 pub use elbo::{analytic_kl_elbo, analytic_kl_elbo_with, monte_carlo_elbo};
 pub use error::{Error, Result};
 pub use grid::GridPosterior;

@@ -52,8 +52,10 @@
 //! ```
 
 mod bernoulli;
+mod categorical;
 mod exponential;
 mod independent;
+mod low_rank_multivariate_normal;
 mod multivariate_normal;
 mod normal;
 

@@ -3,6 +3,8 @@
 //! Seeded tests rely on libtorch's process-wide generator; run them with
 //! `cargo nextest run -p vi-core`, which gives every test its own process.
 
+#[path = "vi_core/categorical.rs"]
+mod categorical;
 #[path = "vi_core/common.rs"]
 mod common;
 #[path = "vi_core/distributions.rs"]
@@ -19,10 +21,18 @@ mod gradients;
 mod grid;
 #[path = "vi_core/kl.rs"]
 mod kl;
+#[path = "vi_core/kl_categorical.rs"]
+mod kl_categorical;
+#[path = "vi_core/kl_low_rank.rs"]
+mod kl_low_rank;
 #[path = "vi_core/kl_tables.rs"]
 mod kl_tables;
+#[path = "vi_core/low_rank_multivariate_normal.rs"]
+mod low_rank_multivariate_normal;
 #[path = "vi_core/methods.rs"]
 mod methods;
+#[path = "vi_core/one_hot_categorical.rs"]
+mod one_hot_categorical;
 #[path = "vi_core/stability.rs"]
 mod stability;
 #[path = "vi_core/toolkit.rs"]

@@ -150,6 +150,11 @@ pub(crate) fn mahalanobis_squared(scale_tril: &Tensor, diff: &Tensor) -> Tensor 
     let n = matrix[matrix.len() - 1];
     let shape = diff.size();
     let x_batch = &shape[..shape.len() - 1];
+    if n == 0 || diff.numel() == 0 {
+        // Nothing to solve (and no size to infer a `-1` from): an empty
+        // batch, or vectors of length 0 whose squared norm is 0.
+        return Tensor::zeros(x_batch, (diff.kind(), diff.device()));
+    }
     let outer = x_batch.len() - l_batch.len();
     // x = outer + [(s_x / s_L) · s_L for each aligned dimension]; split each
     // aligned dimension into (s_x / s_L, s_L) and move the s_L parts last.

@@ -31,6 +31,8 @@ mod kl_tables;
 mod low_rank_multivariate_normal;
 #[path = "vi_core/methods.rs"]
 mod methods;
+#[path = "vi_core/mixture_same_family.rs"]
+mod mixture_same_family;
 #[path = "vi_core/one_hot_categorical.rs"]
 mod one_hot_categorical;
 #[path = "vi_core/stability.rs"]

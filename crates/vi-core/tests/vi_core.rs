@@ -33,6 +33,8 @@ mod low_rank_multivariate_normal;
 mod methods;
 #[path = "vi_core/mixture_same_family.rs"]
 mod mixture_same_family;
+#[path = "vi_core/no_panic/mod.rs"]
+mod no_panic;
 #[path = "vi_core/one_hot_categorical.rs"]
 mod one_hot_categorical;
 #[path = "vi_core/stability.rs"]

@@ -206,6 +206,7 @@ impl Distribution for Categorical {
     /// calls, so seeded draws equal torch's.
     fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         let shape = toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
+        // `extended_shape` has checked that no product overflows.
         let num_samples: i64 = sample_shape.iter().product();
         if num_samples == 0 {
             return Ok(Tensor::zeros(

@@ -8,6 +8,7 @@ use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
 use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distributions::check_linalg_kind;
 use crate::distributions::low_rank_algebra::{
     capacitance_tril, factor_t_over_diag, low_rank_log_det, low_rank_mahalanobis,
 };
@@ -58,13 +59,14 @@ impl LowRankMultivariateNormal {
     /// not `[.., n, m]` or `cov_diag` not `[.., n]` with the `n` of `loc`,
     /// or the batch dimensions do not broadcast; [`Error::Dtype`] or
     /// [`Error::DeviceMismatch`] if the three are not floating point of one
-    /// type on one device; [`Error::InvalidParameter`] if `loc` or
+    /// type (float32 or float64: libtorch has no half-precision triangular
+    /// solves) on one device; [`Error::InvalidParameter`] if `loc` or
     /// `cov_factor` is not finite or `cov_diag` not positive and finite
     /// (checked while [`validation`](crate::validation) is on).
     pub fn new(loc: &Tensor, cov_factor: &Tensor, cov_diag: &Tensor) -> Result<Self> {
-        toolkit::check_floating(FAMILY, "loc", loc)?;
-        toolkit::check_floating(FAMILY, "cov_factor", cov_factor)?;
-        toolkit::check_floating(FAMILY, "cov_diag", cov_diag)?;
+        check_linalg_kind(FAMILY, "loc", loc)?;
+        check_linalg_kind(FAMILY, "cov_factor", cov_factor)?;
+        check_linalg_kind(FAMILY, "cov_diag", cov_diag)?;
         let place = (loc.kind(), loc.device());
         toolkit::check_same_place(FAMILY, "cov_factor", cov_factor, place)?;
         toolkit::check_same_place(FAMILY, "cov_diag", cov_diag, place)?;
@@ -233,9 +235,10 @@ impl Distribution for LowRankMultivariateNormal {
     }
 
     /// The shape of `value` without its last dimension, broadcast with the
-    /// batch shape.
+    /// batch shape; `value` is converted to the parameters' type (the
+    /// matrix products do not promote, and torch's raise).
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {
-        let value = toolkit::validate_value(self, value)?;
+        let value = toolkit::validate_value(self, value)?.to_kind(self.kind());
         let diff = value - &self.loc;
         let mahalanobis = low_rank_mahalanobis(
             &self.unbroadcasted_cov_factor,

@@ -20,7 +20,7 @@ pub(crate) use low_rank_algebra::{factor_t_over_diag, low_rank_mahalanobis, trac
 pub use low_rank_multivariate_normal::LowRankMultivariateNormal;
 pub use mixture_same_family::MixtureSameFamily;
 pub use multivariate_normal::MultivariateNormal;
-pub(crate) use multivariate_normal::mahalanobis_squared;
+pub(crate) use multivariate_normal::{check_linalg_kind, mahalanobis_squared};
 pub use normal::Normal;
 pub use one_hot_categorical::OneHotCategorical;
 pub use one_hot_categorical_straight_through::OneHotCategoricalStraightThrough;

@@ -38,10 +38,12 @@ impl MultivariateNormal {
     /// not broadcast; [`Error::InvalidParameter`] if `scale_tril` has a
     /// non-zero entry above the diagonal or a diagonal entry that is not
     /// positive and finite, or `loc` is not finite (value checks run while
-    /// [`validation`](crate::validation) is on).
+    /// [`validation`](crate::validation) is on); [`Error::Dtype`] unless
+    /// both are float32 or both float64 (libtorch has no half-precision
+    /// triangular solves).
     pub fn new(loc: &Tensor, scale_tril: &Tensor) -> Result<Self> {
-        toolkit::check_floating(FAMILY, "loc", loc)?;
-        toolkit::check_floating(FAMILY, "scale_tril", scale_tril)?;
+        check_linalg_kind(FAMILY, "loc", loc)?;
+        check_linalg_kind(FAMILY, "scale_tril", scale_tril)?;
         let loc_shape = loc.size();
         let tril_shape = scale_tril.size();
         let mismatch = || Error::ShapeMismatch {
@@ -89,7 +91,7 @@ impl MultivariateNormal {
     /// As [`MultivariateNormal::new`], and [`Error::InvalidParameter`] if a
     /// covariance matrix is not positive definite.
     pub fn from_covariance_matrix(loc: &Tensor, covariance_matrix: &Tensor) -> Result<Self> {
-        toolkit::check_floating(FAMILY, "covariance_matrix", covariance_matrix)?;
+        check_linalg_kind(FAMILY, "covariance_matrix", covariance_matrix)?;
         let (scale_tril, info) = covariance_matrix.f_linalg_cholesky_ex(false, false)?;
         if toolkit::any(&info.ne(0)) {
             return Err(Error::InvalidParameter {
@@ -134,6 +136,27 @@ impl MultivariateNormal {
             .log()
             .sum_dim_intlist(-1, false, None)
     }
+}
+
+/// Requires float32 or float64: libtorch's Cholesky factorizations and
+/// triangular solves have no half-precision kernels.
+///
+/// # Errors
+/// [`Error::Dtype`] naming `family` and `name`.
+pub(crate) fn check_linalg_kind(
+    family: &'static str,
+    name: &'static str,
+    tensor: &Tensor,
+) -> Result<()> {
+    if matches!(tensor.kind(), Kind::Float | Kind::Double) {
+        return Ok(());
+    }
+    Err(Error::Dtype {
+        context: family,
+        name,
+        expected: "float32 or float64 (libtorch has no half-precision triangular solves)",
+        found: tensor.kind(),
+    })
 }
 
 /// `‖L⁻¹ d‖²` (torch's `_batch_mahalanobis`) for `scale_tril` `L` of shape

@@ -291,7 +291,8 @@ impl Rsample for MultivariateNormal {
     fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         let shape =
             toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &self.event_shape)?;
-        let eps = Tensor::empty(shape.as_slice(), (self.kind(), self.device())).normal_(0.0, 1.0);
+        let eps =
+            Tensor::f_empty(shape.as_slice(), (self.kind(), self.device()))?.f_normal_(0.0, 1.0)?;
         let mixed = self.scale_tril.matmul(&eps.unsqueeze(-1)).squeeze_dim(-1);
         Ok(&self.loc + mixed)
     }

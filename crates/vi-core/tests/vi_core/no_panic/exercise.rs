@@ -12,8 +12,9 @@ use crate::no_panic::sweep::{Sweep, log_prob_shape};
 const SAMPLE_SHAPES: [&[i64]; 5] = [&[], &[0], &[2], &[2, 0], &[1, 3]];
 
 /// Sample shapes that must be refused: negative sizes, element counts that
-/// overflow.
-const BAD_SAMPLE_SHAPES: [&[i64]; 3] = [&[-1], &[2, -3], &[i64::MAX, 4]];
+/// overflow, and an allocation libtorch refuses (unless the batch or the
+/// event is empty: then there is nothing to allocate).
+const BAD_SAMPLE_SHAPES: [&[i64]; 4] = [&[-1], &[2, -3], &[i64::MAX, 4], &[i64::MAX]];
 
 /// A distribution under test: its label, and whether its parameters are
 /// valid float32/float64 ones (then every valid call must succeed, not
@@ -31,6 +32,16 @@ impl<D: Distribution> Subject<'_, D> {
 
     fn full_shape(&self, sample: &[i64]) -> Vec<i64> {
         [sample, self.dist.batch_shape(), self.dist.event_shape()].concat()
+    }
+
+    /// The shape of a draw of a refused sample shape: none, unless the
+    /// sizes are non-negative, no partial product of them overflows (as
+    /// libtorch counts elements) and the batch or event is empty.
+    fn refused_shape(&self, sample: &[i64]) -> Option<Vec<i64>> {
+        let full = self.full_shape(sample);
+        let numel = full.iter().try_fold(1i64, |total, &d| total.checked_mul(d));
+        let empty = numel == Some(0) && sample.iter().all(|&d| d >= 0);
+        empty.then_some(full)
     }
 
     /// `Ok` with `expected` shape, or (unless strict or `None` expected) an error.
@@ -131,7 +142,8 @@ pub fn exercise<D: Distribution>(sweep: &mut Sweep, label: &str, dist: &D, stric
         }
     }
     for shape in BAD_SAMPLE_SHAPES {
-        subject.expect_shape(sweep, format!("sample({shape:?})"), None, || {
+        let expected = subject.refused_shape(shape);
+        subject.expect_shape(sweep, format!("sample({shape:?})"), expected, || {
             dist.sample(shape)
         });
     }
@@ -216,7 +228,8 @@ pub fn check_rsample<D: Rsample>(sweep: &mut Sweep, label: &str, dist: &D, stric
         );
     }
     for shape in BAD_SAMPLE_SHAPES {
-        subject.expect_shape(sweep, format!("rsample({shape:?})"), None, || {
+        let expected = subject.refused_shape(shape);
+        subject.expect_shape(sweep, format!("rsample({shape:?})"), expected, || {
             dist.rsample(shape)
         });
     }

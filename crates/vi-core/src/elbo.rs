@@ -18,7 +18,7 @@ use tch::{Kind, Tensor};
 use crate::distribution::{Distribution, Rsample};
 use crate::error::{Error, Result};
 use crate::kl::{BuiltinKl, KlDivergence, KlRule};
-use crate::toolkit::check_positive_count;
+use crate::toolkit::{broadcast_shapes, check_positive_count};
 
 /// The analytic-KL ELBO (Kingma & Welling 2014, estimator B, eq. 7;
 /// tutorial 3):
@@ -33,8 +33,8 @@ use crate::toolkit::check_positive_count;
 /// # Errors
 /// [`Error::InvalidArgument`] if `num_samples < 1`;
 /// [`Error::LikelihoodShape`] if the closure's result is not `[S] + B`;
-/// [`Error::ShapeMismatch`] if the prior's batch shape is larger than the
-/// posterior's; whatever the closure returns.
+/// [`Error::ShapeMismatch`] if the prior's batch shape does not broadcast
+/// to the posterior's; whatever the closure returns.
 pub fn analytic_kl_elbo<Q, P, F>(
     posterior: &Q,
     prior: &P,
@@ -100,6 +100,7 @@ where
     F: FnOnce(&Tensor) -> Result<Tensor>,
 {
     check_positive_count(context, "num_samples", num_samples)?;
+    check_prior_batch(context, posterior, prior)?;
     let z = posterior.rsample(&[num_samples])?;
     let log_lik = checked_likelihood(context, posterior, num_samples, log_likelihood(&z)?)?;
     let kl = rules.kl_divergence(posterior, prior)?;
@@ -154,13 +155,35 @@ where
     P: Distribution + ?Sized,
     F: FnOnce(&Tensor) -> Result<Tensor>,
 {
-    let num_samples = z.size()[0];
+    check_prior_batch(context, posterior, prior)?;
+    let num_samples = z.size().first().copied().unwrap_or(0);
     let log_lik = checked_likelihood(context, posterior, num_samples, log_likelihood(z)?)?;
-    let log_weights = log_lik + prior.log_prob(z)? - posterior.log_prob(z)?;
-    if log_weights.size()[1..] != *posterior.batch_shape() {
+    // Fallible ops: a family of the caller's own may return any shape.
+    let log_weights = log_lik
+        .f_add(&prior.log_prob(z)?)?
+        .f_sub(&posterior.log_prob(z)?)?;
+    if log_weights.size() != log_lik.size() {
         return Err(prior_too_large(context, posterior, prior));
     }
     Ok(log_weights)
+}
+
+/// The prior's batch shape must broadcast to the posterior's, the shape of
+/// the bound: a larger prior batch would be silently mixed with the sample
+/// dimension.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] naming both batch shapes.
+fn check_prior_batch<Q, P>(context: &'static str, posterior: &Q, prior: &P) -> Result<()>
+where
+    Q: Distribution + ?Sized,
+    P: Distribution + ?Sized,
+{
+    let batch = posterior.batch_shape();
+    match broadcast_shapes(prior.batch_shape(), batch) {
+        Some(shape) if shape == batch => Ok(()),
+        _ => Err(prior_too_large(context, posterior, prior)),
+    }
 }
 
 fn checked_likelihood<Q: Distribution + ?Sized>(

@@ -165,8 +165,9 @@ where
 {
     check_positive_count("monte_carlo_kl", "num_samples", num_samples)?;
     let samples = p.sample(&[num_samples])?;
-    let log_ratio = p.log_prob(&samples)? - q.log_prob(&samples)?;
-    Ok(log_ratio.mean_dim(0, false, None::<Kind>))
+    // Fallible ops: families of the caller's own may return any shape.
+    let log_ratio = p.log_prob(&samples)?.f_sub(&q.log_prob(&samples)?)?;
+    Ok(log_ratio.f_mean_dim(0, false, None::<Kind>)?)
 }
 
 /// The broadcast of both batch shapes, the shape of a KL between them.

@@ -87,8 +87,10 @@ pub(crate) fn numel(shape: &[i64]) -> Option<i64> {
 
 /// Sums the `count` rightmost dimensions of `value` (torch's
 /// `_sum_rightmost`): how a `log_prob` over event dimensions is formed from
-/// elementwise terms. `count` must not exceed `value.dim()`.
+/// elementwise terms. A `count` beyond `value.dim()` sums every dimension,
+/// as torch's does.
 pub fn sum_rightmost(value: &Tensor, count: usize) -> Tensor {
+    let count = count.min(value.dim());
     if count == 0 {
         return value.shallow_clone();
     }

@@ -42,21 +42,6 @@ impl Sweep {
         }
     }
 
-    /// Runs `case`, which must return `Ok` (a valid input): an `Err` is
-    /// recorded as a failure too.
-    pub fn ok<T>(
-        &mut self,
-        name: impl Into<String>,
-        case: impl FnOnce() -> Result<T>,
-    ) -> Option<T> {
-        let name = name.into();
-        self.case(name.clone(), || match case() {
-            Ok(value) => Ok(Some(value)),
-            Err(err) => panic!("valid input refused: {err}"),
-        })
-        .flatten()
-    }
-
     /// Fails with every recorded panic, after checking that at least
     /// `min_cases` cases ran (so that a sweep that silently skips its
     /// battery cannot pass). Panics are grouped by what panicked (the text

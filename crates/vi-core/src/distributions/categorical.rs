@@ -36,6 +36,26 @@ const FAMILY: &str = "Categorical";
 ///   of the right shape, where torch's `multinomial` raises.
 ///
 /// Not reparameterizable: it has no [`Rsample`](crate::Rsample) impl.
+///
+/// ```
+/// use tch::Tensor;
+/// use vi_core::{Categorical, Distribution};
+/// # fn main() -> vi_core::Result<()> {
+/// // Unnormalized weights, normalized as torch does.
+/// let weather = Categorical::from_probs(&Tensor::from_slice(&[5.0f32, 3.0, 2.0]))?;
+/// let days = weather.sample(&[7])?; // int64 class indices
+/// assert_eq!(days.size(), [7]);
+/// let log_mass = weather.log_prob(&Tensor::from_slice(&[0i64, 2]))?;
+/// assert!((log_mass.double_value(&[1]) - 0.2f64.ln()).abs() < 1e-6);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// use vi_core::{Categorical, Rsample};
+/// let c = Categorical::from_logits(&tch::Tensor::zeros([3], tch::kind::FLOAT_CPU)).unwrap();
+/// let _ = c.rsample(&[2]); // Categorical does not implement Rsample
+/// ```
 #[derive(Debug)]
 pub struct Categorical {
     /// Normalized, shape `batch_shape + [K]`.

@@ -34,6 +34,26 @@ const FAMILY: &str = "LowRankMultivariateNormal";
 /// event size `n = 0` are accepted, where torch's capacitance computation
 /// raises; `loc` and `cov_factor` must be finite (torch admits `±∞`), as
 /// vi-core's other Gaussians require.
+///
+/// A rank-1 variational posterior over 100 latents, trained through
+/// [`rsample`](Rsample::rsample):
+///
+/// ```
+/// use tch::{Device, Kind, Tensor};
+/// use vi_core::{Distribution, LowRankMultivariateNormal, Rsample};
+/// # fn main() -> vi_core::Result<()> {
+/// let options = (Kind::Float, Device::Cpu);
+/// let loc = Tensor::zeros([100], options).set_requires_grad(true);
+/// let factor = (Tensor::ones([100, 1], options) * 0.1).set_requires_grad(true);
+/// let diag = Tensor::ones([100], options);
+/// let q = LowRankMultivariateNormal::new(&loc, &factor, &diag)?;
+/// let z = q.rsample(&[8])?; // [8, 100]
+/// let objective = q.log_prob(&z)?.mean(Kind::Float);
+/// objective.backward();
+/// assert_eq!(factor.grad().size(), [100, 1]);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct LowRankMultivariateNormal {
     /// Expanded to `batch_shape + [n]`.

@@ -41,6 +41,27 @@ const FAMILY: &str = "MixtureSameFamily";
 /// agree unless a bound is a tensor that varies along the components);
 /// `cdf` of vector components is [`Error::NotImplemented`] (torch sums it
 /// over the wrong dimension).
+///
+/// A Gaussian mixture in one dimension, as torch's docs build it:
+///
+/// ```
+/// use tch::Tensor;
+/// use vi_core::{Categorical, Distribution, MixtureSameFamily, Normal};
+/// # fn main() -> vi_core::Result<()> {
+/// let weights = Categorical::from_probs(&Tensor::from_slice(&[0.3f64, 0.7]))?;
+/// let components = Normal::new(
+///     &Tensor::from_slice(&[-1.0f64, 2.0]),
+///     &Tensor::from_slice(&[0.5f64, 1.5]),
+/// )?;
+/// let mixture = MixtureSameFamily::new(weights, components)?;
+/// assert_eq!((mixture.batch_shape(), mixture.event_shape()), (&[][..], &[][..]));
+/// // E[x] = 0.3 · (−1) + 0.7 · 2.
+/// assert!((mixture.mean()?.double_value(&[]) - 1.1).abs() < 1e-12);
+/// let x = mixture.sample(&[5])?;
+/// assert_eq!(mixture.log_prob(&x)?.size(), [5]);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct MixtureSameFamily<D> {
     /// Expanded to `batch_shape`.

@@ -15,7 +15,7 @@ fn p_low_rank(kind: Kind) -> LowRankMultivariateNormal {
         &f64s(&[1.0, 0.2, -0.5, 0.7, 0.3, -1.1], &[3, 2]).to_kind(kind),
         &f64s(&[0.5, 1.5, 0.8, 2.0, 0.1, 1.0], &[2, 3]).to_kind(kind),
     )
-    .unwrap()
+    .expect("valid parameters")
 }
 
 /// `q`: batch `[2]` from `cov_factor`, rank 1.
@@ -25,7 +25,7 @@ fn q_low_rank(kind: Kind) -> LowRankMultivariateNormal {
         &f64s(&[0.4, 0.0, -0.9, 1.5, 0.2, 0.1], &[2, 3, 1]).to_kind(kind),
         &f64s(&[1.0, 0.7, 1.3], &[3]).to_kind(kind),
     )
-    .unwrap()
+    .expect("valid parameters")
 }
 
 /// `r`: batch `[2]` from `loc`, one shared `scale_tril`.
@@ -34,7 +34,7 @@ fn r_full(kind: Kind) -> MultivariateNormal {
         &f64s(&[0.0, 0.0, 0.0, 1.0, -1.0, 0.5], &[2, 3]).to_kind(kind),
         &f64s(&[1.2, 0.0, 0.0, 0.3, 0.9, 0.0, -0.4, 0.5, 1.1], &[3, 3]).to_kind(kind),
     )
-    .unwrap()
+    .expect("valid parameters")
 }
 
 /// ```python

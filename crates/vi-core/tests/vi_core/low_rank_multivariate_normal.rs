@@ -21,7 +21,7 @@ fn example(kind: Kind) -> LowRankMultivariateNormal {
         &f64s(&[1.0, 0.2, -0.5, 0.7, 0.3, -1.1], &[3, 2]).to_kind(kind),
         &f64s(&[0.5, 1.5, 0.8, 2.0, 0.1, 1.0], &[2, 3]).to_kind(kind),
     )
-    .unwrap()
+    .expect("valid parameters")
 }
 
 struct Golden {

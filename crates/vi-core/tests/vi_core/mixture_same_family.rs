@@ -15,25 +15,30 @@ use crate::common::{
 
 /// Two mixtures of two scalar Normals: batch `[2]`, `K = 2`.
 fn scalar_mixture(kind: Kind) -> MixtureSameFamily<Normal> {
-    let mixture =
-        Categorical::from_probs(&f64s(&[0.3, 0.7, 0.5, 0.5], &[2, 2]).to_kind(kind)).unwrap();
+    let mixture = Categorical::from_probs(&f64s(&[0.3, 0.7, 0.5, 0.5], &[2, 2]).to_kind(kind))
+        .expect("valid parameters");
     let component = Normal::new(
         &f64s(&[-1.0, 2.0, 0.0, 10.0], &[2, 2]).to_kind(kind),
         &f64s(&[0.5, 1.5, 1.0, 0.1], &[2, 2]).to_kind(kind),
     )
-    .unwrap();
-    MixtureSameFamily::new(mixture, component).unwrap()
+    .expect("valid parameters");
+    MixtureSameFamily::new(mixture, component).expect("valid parameters")
 }
 
 /// One mixture of three diagonal Gaussians in two dimensions.
 fn vector_mixture(kind: Kind) -> MixtureSameFamily<Independent<Normal>> {
-    let mixture = Categorical::from_logits(&f64s(&[0.0, 1.0, -1.0], &[3]).to_kind(kind)).unwrap();
+    let mixture = Categorical::from_logits(&f64s(&[0.0, 1.0, -1.0], &[3]).to_kind(kind))
+        .expect("valid parameters");
     let component = Normal::new(
         &f64s(&[0.0, 1.0, 2.0, -1.0, 5.0, 5.0], &[3, 2]).to_kind(kind),
         &f64s(&[1.0, 0.5, 0.3, 2.0, 1.0, 1.0], &[3, 2]).to_kind(kind),
     )
-    .unwrap();
-    MixtureSameFamily::new(mixture, Independent::new(component, 1).unwrap()).unwrap()
+    .expect("valid parameters");
+    MixtureSameFamily::new(
+        mixture,
+        Independent::new(component, 1).expect("valid parameters"),
+    )
+    .expect("valid parameters")
 }
 
 /// ```python

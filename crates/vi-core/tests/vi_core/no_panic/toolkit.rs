@@ -288,7 +288,7 @@ fn exercise_grid(sweep: &mut Sweep, label: &str, posterior: &GridPosterior) {
         ),
     ];
     for (name, q) in candidates {
-        let q = q.unwrap();
+        let q = q.expect("valid parameters");
         sweep.case(format!("{label}: kl_from({name})"), || {
             let kl = posterior.kl_from(&q)?;
             assert_eq!(kl.size(), q_batch(&q), "KL shape");
@@ -296,10 +296,11 @@ fn exercise_grid(sweep: &mut Sweep, label: &str, posterior: &GridPosterior) {
         });
     }
     let vector = Independent::new(
-        Normal::standard_like(&Tensor::zeros([2], (Kind::Double, Device::Cpu))).unwrap(),
+        Normal::standard_like(&Tensor::zeros([2], (Kind::Double, Device::Cpu)))
+            .expect("valid parameters"),
         1,
     )
-    .unwrap();
+    .expect("valid parameters");
     sweep.case(format!("{label}: kl_from(a vector family)"), || {
         posterior.kl_from(&vector)
     });

@@ -326,3 +326,58 @@ fn mixture_rejects_mismatched_parts() {
     assert_eq!(mixture.event_shape(), [2]);
     assert_eq!(mixture.sample(&[4]).unwrap().size(), [4, 2]);
 }
+
+/// Weights from logits of ±100 and scales from 1e-3 to 1e3:
+/// ```python
+/// mix = Categorical(logits=torch.tensor([100.0, -100.0, 0.0], dtype=dt))
+/// comp = Normal(torch.tensor([0.0, 1e3, -5.0], dtype=dt), torch.tensor([1e-3, 1e3, 1.0], dtype=dt))
+/// m = MixtureSameFamily(mix, comp)
+/// v = torch.tensor([0.0, 1e-3, 1e3, -5.0], dtype=dt)
+/// m.log_prob(v); m.mean; m.variance; m.cdf(v)
+/// ```
+/// (The mean is a denormal, `−5 · e^{−100}`: compared to 1e-45.)
+#[test]
+fn mixture_extreme_parameters_match_pytorch() {
+    let float32 = (
+        Kind::Float,
+        1e-6,
+        [
+            5.988816738128662,
+            5.488816738128662,
+            -207.82669067382812,
+            -100.91893768310547,
+        ],
+        -1.891752926838503e-43,
+        1.0000001111620804e-06,
+        [0.5, 0.8413447141647339, 1.0, 1.961817850054744e-44],
+    );
+    let float64 = (
+        Kind::Double,
+        1e-13,
+        [
+            5.988816745777465,
+            5.488816745777465,
+            -207.82669381218682,
+            -100.91893853320467,
+        ],
+        -1.860037988010418e-43,
+        1e-06,
+        [0.5, 0.8413447460685429, 1.0, 1.860037988010418e-44],
+    );
+    for (kind, tol, log_prob, mean, variance, cdf) in [float32, float64] {
+        let mixture = MixtureSameFamily::new(
+            Categorical::from_logits(&f64s(&[100.0, -100.0, 0.0], &[3]).to_kind(kind)).unwrap(),
+            Normal::new(
+                &f64s(&[0.0, 1e3, -5.0], &[3]).to_kind(kind),
+                &f64s(&[1e-3, 1e3, 1.0], &[3]).to_kind(kind),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let value = f64s(&[0.0, 1e-3, 1e3, -5.0], &[4]).to_kind(kind);
+        assert_close(&mixture.log_prob(&value).unwrap(), &log_prob, tol, tol);
+        assert_close(&mixture.mean().unwrap(), &[mean], 1e-45, tol);
+        assert_close(&mixture.variance().unwrap(), &[variance], 0.0, tol);
+        assert_close(&mixture.cdf(&value).unwrap(), &cdf, 1e-45, tol);
+    }
+}

@@ -217,3 +217,41 @@ fn straight_through_draws_match_pytorch_and_carry_the_probability_gradient() {
         0.0,
     );
 }
+
+/// Logits of ±100:
+/// ```python
+/// o = OneHotCategorical(logits=torch.tensor([100.0, -100.0, 0.0], dtype=dt))
+/// o.log_prob(torch.eye(3, dtype=dt)); o.entropy(); o.variance
+/// # float32 [0.0, -200.0, -100.0], 3.783505853677006e-42, [0.0, 0.0, 3.783505853677006e-44]
+/// # float64 [0.0, -200.0, -100.0], 3.7200759760208363e-42, [0.0, 1.3838965267367376e-87, 3.720075976020836e-44]
+/// ```
+#[test]
+fn one_hot_categorical_extreme_logits_match_pytorch() {
+    let cases = [
+        (
+            Kind::Float,
+            3.783505853677006e-42,
+            [0.0, 0.0, 3.783505853677006e-44],
+            1e-6,
+        ),
+        (
+            Kind::Double,
+            3.7200759760208363e-42,
+            [0.0, 1.3838965267367376e-87, 3.720075976020836e-44],
+            1e-14,
+        ),
+    ];
+    for (kind, entropy, variance, tol) in cases {
+        let logits = f64s(&[100.0, -100.0, 0.0], &[3]).to_kind(kind);
+        let one_hot = OneHotCategorical::from_logits(&logits).unwrap();
+        let eye = Tensor::eye(3, (kind, tch::Device::Cpu));
+        assert_close(
+            &one_hot.log_prob(&eye).unwrap(),
+            &[0.0, -200.0, -100.0],
+            tol,
+            tol,
+        );
+        assert_close(&one_hot.entropy().unwrap(), &[entropy], 0.0, tol);
+        assert_close(&one_hot.variance().unwrap(), &variance, 0.0, tol);
+    }
+}

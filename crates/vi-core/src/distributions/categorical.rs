@@ -153,7 +153,7 @@ impl Categorical {
 
     /// Class indices (`int64`) of `value` and where `value` lies in the
     /// support; both of `value`'s shape. Indices outside are 0.
-    pub(crate) fn indices(&self, value: &Tensor) -> (Tensor, Tensor) {
+    fn indices(&self, value: &Tensor) -> (Tensor, Tensor) {
         let value = if value.kind() == Kind::Bool {
             value.to_kind(Kind::Int64)
         } else {
@@ -186,7 +186,7 @@ fn check_parameter(name: &'static str, tensor: &Tensor) -> Result<i64> {
 
 /// The lowest finite value of a floating-point type (torch's
 /// `finfo(dtype).min`).
-pub(crate) fn lowest_finite(kind: Kind) -> f64 {
+fn lowest_finite(kind: Kind) -> f64 {
     match kind {
         Kind::Half => -65504.0,
         Kind::BFloat16 => -3.389_531_389_251_535_5e38,

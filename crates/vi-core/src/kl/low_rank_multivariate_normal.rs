@@ -13,11 +13,12 @@
 //! with the determinant lemma and the Woodbury identity for a low-rank
 //! `Σ = W Wᵀ + D` (capacitance `C = I + Wᵀ D⁻¹ W = L_C L_Cᵀ`,
 //! `A = L_C⁻¹ Wᵀ D⁻¹`, so that `Σ⁻¹ = D⁻¹ − Aᵀ A`), term by term as torch's
-//! `kl.py` computes them.
+//! `kl.py` computes them. `p` and `q` must have one element type (the
+//! matrix products do not promote; torch's raise).
 
 use tch::{Kind, Tensor};
 
-use super::{KlDivergence, check_batches, check_events};
+use super::{KlDivergence, check_batches, check_events, check_kinds};
 use crate::distribution::Distribution;
 use crate::distributions::{
     LowRankMultivariateNormal, MultivariateNormal, factor_t_over_diag, low_rank_mahalanobis,
@@ -54,6 +55,7 @@ fn low_rank_mahalanobis_of_locs(
 impl KlDivergence<LowRankMultivariateNormal> for LowRankMultivariateNormal {
     fn kl_divergence(&self, q: &LowRankMultivariateNormal) -> Result<Tensor> {
         check_events(self, q)?;
+        check_kinds(self, q)?;
         let batch = check_batches(self, q)?;
         let n = self.event_shape()[0];
         let log_det_ratio = q.log_det() - self.log_det();
@@ -79,6 +81,7 @@ impl KlDivergence<LowRankMultivariateNormal> for LowRankMultivariateNormal {
 impl KlDivergence<LowRankMultivariateNormal> for MultivariateNormal {
     fn kl_divergence(&self, q: &LowRankMultivariateNormal) -> Result<Tensor> {
         check_events(self, q)?;
+        check_kinds(self, q)?;
         let batch = check_batches(self, q)?;
         let n = self.event_shape()[0];
         let log_det_ratio = q.log_det() - self.half_log_det() * 2.0;
@@ -100,6 +103,7 @@ impl KlDivergence<LowRankMultivariateNormal> for MultivariateNormal {
 impl KlDivergence<MultivariateNormal> for LowRankMultivariateNormal {
     fn kl_divergence(&self, q: &MultivariateNormal) -> Result<Tensor> {
         check_events(self, q)?;
+        check_kinds(self, q)?;
         let batch = check_batches(self, q)?;
         let n = self.event_shape()[0];
         let log_det_ratio = q.half_log_det() * 2.0 - self.log_det();

@@ -173,17 +173,47 @@ where
 /// The broadcast of both batch shapes, the shape of a KL between them.
 ///
 /// # Errors
-/// [`Error::ShapeMismatch`] if they do not broadcast.
+/// [`Error::DeviceMismatch`] if the two live on different devices;
+/// [`Error::ShapeMismatch`] if the batch shapes do not broadcast.
 pub(crate) fn check_batches<P, Q>(p: &P, q: &Q) -> Result<Vec<i64>>
 where
     P: Distribution + ?Sized,
     Q: Distribution + ?Sized,
 {
+    if p.device() != q.device() {
+        return Err(Error::DeviceMismatch {
+            context: "kl_divergence",
+            name: "q",
+            expected: p.device(),
+            found: q.device(),
+        });
+    }
     broadcast_pair(
         "kl_divergence",
         ("p.batch_shape", p.batch_shape()),
         ("q.batch_shape", q.batch_shape()),
     )
+}
+
+/// Both of one element type, for the pairs whose matrix products do not
+/// promote types.
+///
+/// # Errors
+/// [`Error::Dtype`] naming `q`.
+pub(crate) fn check_kinds<P, Q>(p: &P, q: &Q) -> Result<()>
+where
+    P: Distribution + ?Sized,
+    Q: Distribution + ?Sized,
+{
+    if p.kind() == q.kind() {
+        return Ok(());
+    }
+    Err(Error::Dtype {
+        context: "kl_divergence",
+        name: "q",
+        expected: "the element type of p (matrix products do not promote)",
+        found: q.kind(),
+    })
 }
 
 /// KL compares distributions on one space: the event shapes must be equal.

@@ -146,7 +146,16 @@ fn low_rank_kl_is_non_negative_on_random_parameters() {
 }
 
 #[test]
-fn low_rank_kl_refuses_different_event_shapes() {
+fn low_rank_kl_refuses_different_event_shapes_and_types() {
+    // float32 against float64: the matrix products do not promote.
+    assert!(matches!(
+        kl_divergence(&p_low_rank(Kind::Float), &q_low_rank(Kind::Double)),
+        Err(Error::Dtype { name: "q", .. })
+    ));
+    assert!(matches!(
+        kl_divergence(&r_full(Kind::Double), &p_low_rank(Kind::Float)),
+        Err(Error::Dtype { .. })
+    ));
     let two = LowRankMultivariateNormal::new(
         &f64s(&[0.0, 0.0], &[2]),
         &f64s(&[1.0, 0.0], &[2, 1]),

@@ -162,6 +162,7 @@ impl Constraint {
     /// [`Error::ShapeMismatch`] if `value` has fewer dimensions than
     /// `event_dim`, a tensor bound does not broadcast with it, or the
     /// matrices of a positive-definite check are not square;
+    /// [`Error::DeviceMismatch`] if a tensor bound lives on another device;
     /// [`Error::Torch`] for other libtorch failures.
     pub fn check(&self, value: &Tensor) -> Result<Tensor> {
         let dims = value.dim();
@@ -197,6 +198,18 @@ impl Constraint {
                     left_shape: value.size(),
                     right: "bound",
                     right_shape: tensor.size(),
+                });
+            }
+            // A 0-d CPU bound joins a value on any device, as libtorch allows.
+            if let Bound::Tensor(tensor) = bound
+                && tensor.device() != value.device()
+                && !(tensor.dim() == 0 && tensor.device() == tch::Device::Cpu)
+            {
+                return Err(Error::DeviceMismatch {
+                    context: "Constraint::check",
+                    name: "bound",
+                    expected: value.device(),
+                    found: tensor.device(),
                 });
             }
         }

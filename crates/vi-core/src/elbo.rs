@@ -107,7 +107,8 @@ where
     if kl.size() != posterior.batch_shape() {
         return Err(prior_too_large(context, posterior, prior));
     }
-    Ok(log_lik.mean_dim(0, false, None::<Kind>) - kl)
+    // Fallible: the closure's result may live on another device than the KL.
+    Ok(log_lik.mean_dim(0, false, None::<Kind>).f_sub(&kl)?)
 }
 
 /// The Monte Carlo ELBO (Kingma & Welling 2014, estimator A, eq. 6;

@@ -1,5 +1,6 @@
 //! Makes libtorch's shared libraries findable by every `cargo run`,
-//! `cargo test` and `cargo bench` of a build that contains vi-core.
+//! `cargo test` and `cargo bench` of a build that contains vi-core, and
+//! tells the crates that depend on vi-core where libtorch is.
 //!
 //! torch-sys tells the linker where libtorch is, but cargo adds a
 //! `rustc-link-search` directory to the dynamic-library search path of the
@@ -18,6 +19,9 @@ fn main() {
         return;
     };
     let lib = PathBuf::from(lib);
+    // `DEP_VI_CORE_LIBTORCH_LIB` for direct dependents: a binary's build
+    // script turns it into a run path (see the README's "Use" section).
+    println!("cargo::metadata=libtorch_lib={}", lib.display());
     let link = PathBuf::from(out_dir).join("libtorch-lib");
     // A stale link from an earlier libtorch must go before the new one is made.
     let _ = std::fs::remove_file(&link);

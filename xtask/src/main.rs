@@ -9,6 +9,7 @@ mod atomic;
 mod bench;
 mod data;
 mod digest;
+mod downstream;
 mod experiments;
 mod fetch;
 mod libtorch;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{cargo, data, libtorch};
+use crate::{cargo, data, downstream, libtorch};
 
 /// Arguments of `cargo xtask test`.
 #[derive(Debug, clap::Args)]
@@ -80,6 +80,25 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         "cargo test --doc",
         cargo().args(["test", "--workspace", "--locked", "--doc"]),
     )?;
+    // vi-core as another project would use it: publishable, and a binary of
+    // a workspace of its own that finds libtorch when started by itself.
+    step(
+        "cargo package -p vi-core",
+        cargo().args([
+            "package",
+            "-p",
+            "vi-core",
+            "--locked",
+            "--no-verify",
+            "--allow-dirty",
+        ]),
+    )?;
+    let target_dir = downstream::target_dir(root);
+    step(
+        "downstream example build",
+        &mut downstream::build(root, &target_dir),
+    )?;
+    step("downstream example run", &mut downstream::run(&target_dir))?;
 
     println!("\nall checks passed:");
     for (name, elapsed) in &timings {

@@ -178,3 +178,15 @@ pub trait Expand: Distribution {
     where
         Self: Sized;
 }
+
+/// A family whose parameters can be cut from the autograd graph (torch:
+/// rebuilding the distribution from `param.detach()`): the same
+/// distribution, whose `log_prob` passes gradients to its argument but not
+/// to its parameters. The path-derivative estimators
+/// ([`stl_elbo`](crate::stl_elbo), [`dreg_iwae`](crate::dreg_iwae)) evaluate
+/// `log q` this way.
+pub trait Detach: Distribution + Sized {
+    /// The distribution with detached parameters (views of the same values;
+    /// nothing is copied or validated again).
+    fn detach(&self) -> Self;
+}

@@ -19,15 +19,24 @@
 //! | [`LowRankMultivariateNormal`] | `N(μ, WWᵀ + D)`, low rank plus diagonal |
 //! | [`Categorical`], [`OneHotCategorical`], [`OneHotCategoricalStraightThrough`] | classes `{0, …, K − 1}` or one-hot vectors, from probabilities or logits |
 //! | [`MixtureSameFamily`] | `Σₖ πₖ pₖ(x)`, a mixture of one family's components |
-//! | [`Distribution`], [`Rsample`], [`Expand`] | the traits every family implements |
+//! | [`LogNormal`], [`HalfNormal`], [`TanhNormal`] | `exp`, `|·|` and `tanh` of a Normal, with torch's closed forms |
+//! | [`RelaxedBernoulli`], [`RelaxedOneHotCategorical`] | Concrete / Gumbel-softmax relaxations (over [`LogitRelaxedBernoulli`], [`ExpRelaxedCategorical`]) |
+//! | [`TransformedDistribution`] | a base pushed through transforms; flows score their own samples |
+//! | [`Uniform`], [`Laplace`] | `U[low, high)` and the double exponential |
+//! | [`Gamma`], [`Beta`], [`Dirichlet`], [`StudentT`] | implicitly reparameterized through libtorch's standard-gamma sampler (Figurnov et al. 2018) |
+//! | [`Distribution`], [`Rsample`], [`Expand`], [`Detach`] | the traits every family implements |
 //! | [`Constraint`] | supports and parameter sets (torch's `constraints`) |
-//! | [`Transform`] | differentiable maps with log-Jacobians (torch's `transforms`) |
+//! | [`Transform`], [`transforms`] | differentiable maps with log-Jacobians (torch's `transforms`): affine, exp, sigmoid, tanh, softplus, stick-breaking, composition, … |
+//! | [`biject_to`], [`transform_to`] | the transform from the reals onto a [`Constraint`] (torch's `constraint_registry`) |
 //! | [`kl_divergence`], [`KlDivergence`] | closed-form KL per pair; a missing pair does not compile |
 //! | [`KlRule`], [`kl_divergence_with`], [`BuiltinKl`], [`MonteCarloKl`] | tables of KL formulas, open to your own pairs |
 //! | [`monte_carlo_kl`] | `E_p[log p − log q]` for any pair |
 //! | [`GridPosterior`] | numerical 1-D posterior and `KL(q ‖ p_grid)` |
 //! | [`analytic_kl_elbo`], [`analytic_kl_elbo_with`], [`monte_carlo_elbo`] | per-example ELBOs (Kingma & Welling 2014) |
 //! | [`iwae_bound`], [`importance_log_likelihood`] | importance-weighted bound and `log p(x)` (Burda et al. 2015) |
+//! | [`stl_elbo`], [`dreg_iwae`] | path-derivative gradients: "sticking the landing" (Roeder et al. 2017), doubly reparameterized IWAE (Tucker et al. 2019) |
+//! | [`renyi_bound`] | the variational Rényi bound (Li & Turner 2016) |
+//! | [`score_function_elbo`], [`vimco`] | score-function gradients with baselines for discrete latents (Ranganath et al. 2014; Mnih & Rezende 2016) |
 //! | [`toolkit`] | the checks and shape helpers vi-core's families are built from, for a family of your own |
 //! | [`validation`] | switch parameter checks off in trusted hot loops (torch's `validate_args`) |
 //!
@@ -117,27 +126,32 @@
 mod constraint;
 mod distribution;
 mod distributions;
-mod elbo;
 mod error;
+mod estimators;
 mod grid;
-mod iwae;
 mod kl;
 pub mod toolkit;
-mod transforms;
+pub mod transforms;
 pub mod validation;
 
 pub use constraint::{Bound, Constraint};
-pub use distribution::{Distribution, Expand, Rsample};
+pub use distribution::{Detach, Distribution, Expand, Rsample};
 pub use distributions::{
-    Bernoulli, Categorical, Exponential, Independent, LowRankMultivariateNormal, MixtureSameFamily,
-    MultivariateNormal, Normal, OneHotCategorical, OneHotCategoricalStraightThrough,
+    Bernoulli, Beta, Categorical, Dirichlet, ExpRelaxedCategorical, Exponential, Gamma, HalfNormal,
+    Independent, Laplace, LogNormal, LogitRelaxedBernoulli, LowRankMultivariateNormal,
+    MixtureSameFamily, MultivariateNormal, Normal, OneHotCategorical,
+    OneHotCategoricalStraightThrough, RelaxedBernoulli, RelaxedOneHotCategorical, StudentT,
+    TanhNormal, TransformedDistribution, Uniform,
 };
-pub use elbo::{analytic_kl_elbo, analytic_kl_elbo_with, monte_carlo_elbo};
 pub use error::{Error, Result};
+pub use estimators::{
+    Baseline, DecayingAverageBaseline, Estimate, ScoreFunctionEstimate, analytic_kl_elbo,
+    analytic_kl_elbo_with, dreg_iwae, importance_log_likelihood, iwae_bound, monte_carlo_elbo,
+    renyi_bound, score_function_elbo, stl_elbo, vimco,
+};
 pub use grid::GridPosterior;
-pub use iwae::{importance_log_likelihood, iwae_bound};
 pub use kl::{
     BuiltinKl, KlDivergence, KlRule, MonteCarloKl, kl_divergence, kl_divergence_with,
     monte_carlo_kl,
 };
-pub use transforms::Transform;
+pub use transforms::{Transform, biject_to, transform_to};

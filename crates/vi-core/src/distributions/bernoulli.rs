@@ -5,7 +5,7 @@
 use tch::{Device, Kind, Reduction, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand};
+use crate::distribution::{Detach, Distribution, Expand};
 use crate::error::Result;
 use crate::toolkit;
 
@@ -172,5 +172,15 @@ impl Expand for Bernoulli {
             probs: self.probs.expand(batch_shape, false),
             batch_shape: batch_shape.to_vec(),
         })
+    }
+}
+
+impl Detach for Bernoulli {
+    fn detach(&self) -> Self {
+        Self {
+            logits: self.logits.detach(),
+            probs: self.probs.detach(),
+            batch_shape: self.batch_shape.clone(),
+        }
     }
 }

@@ -4,7 +4,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::error::Result;
 use crate::toolkit;
 
@@ -150,5 +150,15 @@ impl Expand for Exponential {
             log_rate: self.log_rate.expand(batch_shape, false),
             batch_shape: batch_shape.to_vec(),
         })
+    }
+}
+
+impl Detach for Exponential {
+    fn detach(&self) -> Self {
+        Self {
+            rate: self.rate.detach(),
+            log_rate: self.log_rate.detach(),
+            batch_shape: self.batch_shape.clone(),
+        }
     }
 }

@@ -7,7 +7,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::error::{Error, Result};
 use crate::toolkit::{self, sum_rightmost};
 
@@ -163,5 +163,16 @@ impl<D: Expand> Expand for Independent<D> {
         let reinterpreted = &base_batch[base_batch.len() - self.reinterpreted_batch_ndims..];
         let base = self.base.expand(&[batch_shape, reinterpreted].concat())?;
         Self::new(base, self.reinterpreted_batch_ndims)
+    }
+}
+
+impl<D: Detach> Detach for Independent<D> {
+    fn detach(&self) -> Self {
+        Self {
+            base: self.base.detach(),
+            reinterpreted_batch_ndims: self.reinterpreted_batch_ndims,
+            batch_shape: self.batch_shape.clone(),
+            event_shape: self.event_shape.clone(),
+        }
     }
 }

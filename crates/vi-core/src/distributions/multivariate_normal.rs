@@ -7,7 +7,7 @@ use std::f64::consts::PI;
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::error::{Error, Result};
 use crate::toolkit::{self, broadcast_pair};
 
@@ -309,5 +309,16 @@ impl Expand for MultivariateNormal {
             batch_shape: batch_shape.to_vec(),
             event_shape: self.event_shape.clone(),
         })
+    }
+}
+
+impl Detach for MultivariateNormal {
+    fn detach(&self) -> Self {
+        Self {
+            loc: self.loc.detach(),
+            scale_tril: self.scale_tril.detach(),
+            batch_shape: self.batch_shape.clone(),
+            event_shape: self.event_shape.clone(),
+        }
     }
 }

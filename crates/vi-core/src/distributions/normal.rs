@@ -7,7 +7,7 @@ use std::f64::consts::{PI, SQRT_2};
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::error::Result;
 use crate::toolkit;
 
@@ -223,5 +223,16 @@ impl Expand for Normal {
             log_scale: self.log_scale.expand(batch_shape, false),
             batch_shape: batch_shape.to_vec(),
         })
+    }
+}
+
+impl Detach for Normal {
+    fn detach(&self) -> Self {
+        Self {
+            loc: self.loc.detach(),
+            scale: self.scale.detach(),
+            log_scale: self.log_scale.detach(),
+            batch_shape: self.batch_shape.clone(),
+        }
     }
 }

@@ -52,12 +52,19 @@
 //! ```
 
 mod bernoulli;
+mod beta;
 mod categorical;
+mod dirichlet;
+mod disjoint;
 mod exponential;
+mod gamma;
 mod independent;
+mod laplace;
 mod low_rank_multivariate_normal;
 mod multivariate_normal;
 mod normal;
+mod transformed;
+mod uniform;
 
 use tch::{Kind, Tensor};
 

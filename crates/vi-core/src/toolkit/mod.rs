@@ -89,6 +89,7 @@ mod checks;
 mod params;
 mod probs;
 mod shape;
+mod special;
 mod value;
 
 pub use checks::{check_constraint, check_finite, check_positive, check_unit_interval};
@@ -98,6 +99,7 @@ pub use shape::{
     broadcast_pair, broadcast_shapes, check_expand, check_positive_count, extended_shape,
     sum_rightmost,
 };
+pub use special::{digamma_half_difference, in_float64, lgamma_half_difference};
 pub use value::validate_value;
 
 pub(crate) use checks::any;

@@ -4,8 +4,8 @@
 
 use tch::Tensor;
 
+use super::log_weights;
 use crate::distribution::{Distribution, Rsample};
-use crate::elbo::log_weights;
 use crate::error::Result;
 use crate::toolkit::check_positive_count;
 
@@ -49,7 +49,7 @@ where
 /// `posterior.batch_shape()`.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if `k` or
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument)(crate::Error::InvalidArgument) if `k` or
 /// `chunk_size` is below 1; as [`iwae_bound`] otherwise.
 pub fn importance_log_likelihood<Q, P, F>(
     posterior: &Q,

@@ -1,24 +1,14 @@
-//! Evidence lower bounds (ELBOs) for variational inference, per example:
-//! the analytic-KL form (tutorial 3; Kingma & Welling 2014, estimator B,
-//! eq. 7) and the full Monte Carlo form (tutorials 2 and 4; estimator A,
-//! eq. 6).
-//!
-//! Conventions shared with [`iwae`](crate::iwae_bound):
-//! - the posterior `q(z|x)` has batch shape `B` (one distribution per
-//!   example) and event shape `E`; the prior `p(z)` broadcasts to it;
-//! - `z` is drawn as `posterior.rsample([S])`, shape `[S] + B + E`;
-//! - the closure maps `z` to `log p(x|z)` of shape `[S] + B` (the model
-//!   lives with the caller, e.g. a decoder in vi-models); an error of the
-//!   caller's own leaves the closure as [`Error::custom`] and comes back out
-//!   intact through [`Error::downcast_custom`];
-//! - the result has shape `B`: callers average, sum or report it.
+//! Evidence lower bounds (ELBOs), per example: the analytic-KL form
+//! (tutorial 3; Kingma & Welling 2014, estimator B, eq. 7) and the full
+//! Monte Carlo form (tutorials 2 and 4; estimator A, eq. 6).
 
 use tch::{Kind, Tensor};
 
+use super::{check_prior_batch, checked_likelihood, log_weights, prior_too_large};
 use crate::distribution::{Distribution, Rsample};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kl::{BuiltinKl, KlDivergence, KlRule};
-use crate::toolkit::{broadcast_shapes, check_positive_count};
+use crate::toolkit::check_positive_count;
 
 /// The analytic-KL ELBO (Kingma & Welling 2014, estimator B, eq. 7;
 /// tutorial 3):
@@ -31,10 +21,10 @@ use crate::toolkit::{broadcast_shapes, check_positive_count};
 /// parameters and in whatever the closure depends on.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `num_samples < 1`;
-/// [`Error::LikelihoodShape`] if the closure's result is not `[S] + B`;
-/// [`Error::ShapeMismatch`] if the prior's batch shape does not broadcast
-/// to the posterior's; whatever the closure returns.
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if `num_samples < 1`;
+/// [`Error::LikelihoodShape`](crate::Error::LikelihoodShape) if the closure's result is not `[S] + B`;
+/// [`Error::ShapeMismatch`](crate::Error::ShapeMismatch) if the prior's batch shape does not
+/// broadcast to the posterior's; whatever the closure returns.
 pub fn analytic_kl_elbo<Q, P, F>(
     posterior: &Q,
     prior: &P,
@@ -140,82 +130,4 @@ where
     let z = posterior.rsample(&[num_samples])?;
     let log_weights = log_weights(CONTEXT, posterior, prior, &z, log_likelihood)?;
     Ok(log_weights.mean_dim(0, false, None::<Kind>))
-}
-
-/// `log wₛ = log p(x | zₛ) + log p(zₛ) − log q(zₛ | x)` for draws `z` of
-/// shape `[S] + B + E`; shape `[S] + B`.
-pub(crate) fn log_weights<Q, P, F>(
-    context: &'static str,
-    posterior: &Q,
-    prior: &P,
-    z: &Tensor,
-    log_likelihood: F,
-) -> Result<Tensor>
-where
-    Q: Distribution + ?Sized,
-    P: Distribution + ?Sized,
-    F: FnOnce(&Tensor) -> Result<Tensor>,
-{
-    check_prior_batch(context, posterior, prior)?;
-    let num_samples = z.size().first().copied().unwrap_or(0);
-    let log_lik = checked_likelihood(context, posterior, num_samples, log_likelihood(z)?)?;
-    // Fallible ops: a family of the caller's own may return any shape.
-    let log_weights = log_lik
-        .f_add(&prior.log_prob(z)?)?
-        .f_sub(&posterior.log_prob(z)?)?;
-    if log_weights.size() != log_lik.size() {
-        return Err(prior_too_large(context, posterior, prior));
-    }
-    Ok(log_weights)
-}
-
-/// The prior's batch shape must broadcast to the posterior's, the shape of
-/// the bound: a larger prior batch would be silently mixed with the sample
-/// dimension.
-///
-/// # Errors
-/// [`Error::ShapeMismatch`] naming both batch shapes.
-fn check_prior_batch<Q, P>(context: &'static str, posterior: &Q, prior: &P) -> Result<()>
-where
-    Q: Distribution + ?Sized,
-    P: Distribution + ?Sized,
-{
-    let batch = posterior.batch_shape();
-    match broadcast_shapes(prior.batch_shape(), batch) {
-        Some(shape) if shape == batch => Ok(()),
-        _ => Err(prior_too_large(context, posterior, prior)),
-    }
-}
-
-fn checked_likelihood<Q: Distribution + ?Sized>(
-    context: &'static str,
-    posterior: &Q,
-    num_samples: i64,
-    log_lik: Tensor,
-) -> Result<Tensor> {
-    let expected: Vec<i64> = std::iter::once(num_samples)
-        .chain(posterior.batch_shape().iter().copied())
-        .collect();
-    if log_lik.size() != expected {
-        return Err(Error::LikelihoodShape {
-            context,
-            expected,
-            found: log_lik.size(),
-        });
-    }
-    Ok(log_lik)
-}
-
-fn prior_too_large<Q, P>(context: &'static str, posterior: &Q, prior: &P) -> Error
-where
-    Q: Distribution + ?Sized,
-    P: Distribution + ?Sized,
-{
-    Error::ShapeMismatch {
-        context,
-        left: "posterior.batch_shape",
-        left_shape: posterior.batch_shape().to_vec(),
-        right: "prior.batch_shape",
-        right_shape: prior.batch_shape().to_vec(),
-    }
 }

@@ -16,7 +16,7 @@ use crate::no_panic::sweep::{Maker, Sweep, batteries, with_validation};
 
 /// At least this many cases per family (so that a battery that silently
 /// shrinks fails).
-const MIN_CASES: usize = 1_000;
+pub(crate) const MIN_CASES: usize = 1_000;
 
 /// Builds the family from every battery with validation on and off and
 /// exercises what was built; `$extra` are the checks of the traits it

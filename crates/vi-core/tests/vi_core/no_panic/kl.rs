@@ -130,3 +130,68 @@ fn kl_pairs_never_panic() {
     );
     sweep.finish(5_000);
 }
+
+/// The pairs of the continuous and transformed families.
+#[test]
+fn continuous_kl_pairs_never_panic() {
+    use vi_core::{Beta, Dirichlet, Gamma, HalfNormal, Laplace, LogNormal, TanhNormal, Uniform};
+    let mut sweep = Sweep::default();
+    let normal = |p: &Maker| Normal::new(&p.real(&[]), &p.positive(&[]));
+    let exponential = |p: &Maker| Exponential::new(&p.positive(&[]));
+    let uniform = |p: &Maker| Uniform::new(&p.real(&[]), &p.positive(&[]));
+    let laplace = |p: &Maker| Laplace::new(&p.real(&[]), &p.positive(&[]));
+    let gamma = |p: &Maker| Gamma::new(&p.positive(&[]), &p.positive(&[]));
+    let beta = |p: &Maker| Beta::new(&p.positive(&[]), &p.positive(&[]));
+    sweep_kl!(&mut sweep, "Uniform", |p| uniform(p), |q| uniform(q));
+    sweep_kl!(&mut sweep, "Uniform‖Normal", |p| uniform(p), |q| normal(
+        q
+    ));
+    sweep_kl!(&mut sweep, "Uniform‖Exponential", |p| uniform(p), |q| {
+        exponential(q)
+    });
+    sweep_kl!(&mut sweep, "Uniform‖Gamma", |p| uniform(p), |q| gamma(q));
+    sweep_kl!(&mut sweep, "Uniform‖Beta", |p| uniform(p), |q| beta(q));
+    sweep_kl!(&mut sweep, "Laplace", |p| laplace(p), |q| laplace(q));
+    sweep_kl!(&mut sweep, "Laplace‖Normal", |p| laplace(p), |q| normal(
+        q
+    ));
+    sweep_kl!(&mut sweep, "Normal‖Laplace", |p| normal(p), |q| laplace(
+        q
+    ));
+    sweep_kl!(&mut sweep, "Gamma", |p| gamma(p), |q| gamma(q));
+    sweep_kl!(&mut sweep, "Gamma‖Exponential", |p| gamma(p), |q| {
+        exponential(q)
+    });
+    sweep_kl!(&mut sweep, "Gamma‖Normal", |p| gamma(p), |q| normal(q));
+    sweep_kl!(&mut sweep, "Exponential‖Gamma", |p| exponential(p), |q| {
+        gamma(q)
+    });
+    sweep_kl!(
+        &mut sweep,
+        "Exponential‖Normal",
+        |p| exponential(p),
+        |q| normal(q)
+    );
+    sweep_kl!(&mut sweep, "Beta", |p| beta(p), |q| beta(q));
+    sweep_kl!(&mut sweep, "Beta‖Exponential", |p| beta(p), |q| {
+        exponential(q)
+    });
+    sweep_kl!(&mut sweep, "Beta‖Gamma", |p| beta(p), |q| gamma(q));
+    sweep_kl!(&mut sweep, "Beta‖Normal", |p| beta(p), |q| normal(q));
+    sweep_kl!(&mut sweep, "Beta‖Uniform", |p| beta(p), |q| uniform(q));
+    let dirichlet = |p: &Maker| Dirichlet::new(&p.positive(&[3]));
+    sweep_kl!(&mut sweep, "Dirichlet", |p| dirichlet(p), |q| dirichlet(q));
+    let log_normal = |p: &Maker| LogNormal::new(&p.real(&[]), &p.positive(&[]));
+    sweep_kl!(&mut sweep, "LogNormal", |p| log_normal(p), |q| log_normal(
+        q
+    ));
+    let half_normal = |p: &Maker| HalfNormal::new(&p.positive(&[]));
+    sweep_kl!(&mut sweep, "HalfNormal", |p| half_normal(p), |q| {
+        half_normal(q)
+    });
+    let tanh_normal = |p: &Maker| TanhNormal::new(&p.real(&[]), &p.positive(&[]));
+    sweep_kl!(&mut sweep, "TanhNormal", |p| tanh_normal(p), |q| {
+        tanh_normal(q)
+    });
+    sweep.finish(5_000);
+}

@@ -11,6 +11,8 @@ mod categorical;
 mod common;
 #[path = "vi_core/continuous/mod.rs"]
 mod continuous;
+#[path = "vi_core/detach_discrete.rs"]
+mod detach_discrete;
 #[path = "vi_core/distributions.rs"]
 mod distributions;
 #[path = "vi_core/elbo.rs"]

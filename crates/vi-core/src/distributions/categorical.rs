@@ -5,7 +5,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand};
+use crate::distribution::{Detach, Distribution, Expand};
 use crate::error::{Error, Result};
 use crate::toolkit;
 
@@ -317,5 +317,16 @@ impl Expand for Categorical {
             batch_shape: batch_shape.to_vec(),
             num_events: self.num_events,
         })
+    }
+}
+
+impl Detach for Categorical {
+    fn detach(&self) -> Self {
+        Self {
+            probs: self.probs.detach(),
+            logits: self.logits.detach(),
+            batch_shape: self.batch_shape.clone(),
+            num_events: self.num_events,
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::f64::consts::PI;
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::distributions::check_linalg_kind;
 use crate::distributions::low_rank_algebra::{
     capacitance_tril, factor_t_over_diag, low_rank_log_det, low_rank_mahalanobis,
@@ -335,5 +335,20 @@ impl Expand for LowRankMultivariateNormal {
             batch_shape: batch_shape.to_vec(),
             event_shape: self.event_shape.clone(),
         })
+    }
+}
+
+impl Detach for LowRankMultivariateNormal {
+    fn detach(&self) -> Self {
+        Self {
+            loc: self.loc.detach(),
+            cov_factor: self.cov_factor.detach(),
+            cov_diag: self.cov_diag.detach(),
+            unbroadcasted_cov_factor: self.unbroadcasted_cov_factor.detach(),
+            unbroadcasted_cov_diag: self.unbroadcasted_cov_diag.detach(),
+            capacitance_tril: self.capacitance_tril.detach(),
+            batch_shape: self.batch_shape.clone(),
+            event_shape: self.event_shape.clone(),
+        }
     }
 }

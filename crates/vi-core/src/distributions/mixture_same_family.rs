@@ -6,7 +6,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand};
+use crate::distribution::{Detach, Distribution, Expand};
 use crate::distributions::Categorical;
 use crate::error::{Error, Result};
 use crate::toolkit;
@@ -290,5 +290,16 @@ impl<D: Expand> Expand for MixtureSameFamily<D> {
             .component
             .expand(&[batch_shape, &[num_components]].concat())?;
         Self::new(self.mixture.expand(batch_shape)?, component)
+    }
+}
+
+impl<D: Detach> Detach for MixtureSameFamily<D> {
+    fn detach(&self) -> Self {
+        Self {
+            mixture: self.mixture.detach(),
+            component: self.component.detach(),
+            batch_shape: self.batch_shape.clone(),
+            event_shape: self.event_shape.clone(),
+        }
     }
 }

@@ -5,7 +5,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand};
+use crate::distribution::{Detach, Distribution, Expand};
 use crate::distributions::Categorical;
 use crate::error::Result;
 use crate::toolkit;
@@ -162,5 +162,11 @@ impl Expand for OneHotCategorical {
         Ok(Self::from_categorical(
             self.categorical.expand(batch_shape)?,
         ))
+    }
+}
+
+impl Detach for OneHotCategorical {
+    fn detach(&self) -> Self {
+        Self::from_categorical(self.categorical.detach())
     }
 }

@@ -6,7 +6,7 @@
 use tch::{Device, Kind, Tensor};
 
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::distributions::OneHotCategorical;
 use crate::error::Result;
 
@@ -118,5 +118,11 @@ impl Rsample for OneHotCategoricalStraightThrough {
 impl Expand for OneHotCategoricalStraightThrough {
     fn expand(&self, batch_shape: &[i64]) -> Result<Self> {
         Ok(Self::new(self.inner.expand(batch_shape)?))
+    }
+}
+
+impl Detach for OneHotCategoricalStraightThrough {
+    fn detach(&self) -> Self {
+        Self::new(self.inner.detach())
     }
 }

@@ -5,9 +5,8 @@
 
 use tch::{Kind, Tensor};
 use vi_core::{
-    Categorical, Detach, Distribution, LowRankMultivariateNormal, MixtureSameFamily,
-    MultivariateNormal, Normal, OneHotCategorical, OneHotCategoricalStraightThrough,
-    monte_carlo_elbo, stl_elbo,
+    Categorical, Detach, LowRankMultivariateNormal, MixtureSameFamily, MultivariateNormal, Normal,
+    OneHotCategorical, OneHotCategoricalStraightThrough, monte_carlo_elbo, stl_elbo,
 };
 
 use crate::common::{assert_close, f64s, values};

@@ -138,7 +138,7 @@ impl Constraint {
         match self {
             Self::Simplex | Self::OneHot => 1,
             Self::LowerCholesky | Self::PositiveDefinite => 2,
-            Self::Independent(inner, n) => inner.event_dim() + n,
+            Self::Independent(inner, n) => inner.event_dim().saturating_add(*n),
             _ => 0,
         }
     }
@@ -160,7 +160,9 @@ impl Constraint {
     ///
     /// # Errors
     /// [`Error::ShapeMismatch`] if `value` has fewer dimensions than
-    /// `event_dim`, or a tensor bound does not broadcast with it;
+    /// `event_dim`, a tensor bound does not broadcast with it, or the
+    /// matrices of a positive-definite check are not square;
+    /// [`Error::DeviceMismatch`] if a tensor bound lives on another device;
     /// [`Error::Torch`] for other libtorch failures.
     pub fn check(&self, value: &Tensor) -> Result<Tensor> {
         let dims = value.dim();
@@ -172,6 +174,19 @@ impl Constraint {
                 right: "the constraint's event dimensions",
                 right_shape: vec![self.event_dim() as i64],
             });
+        }
+        if self.has_matrix_events() {
+            let size = value.size();
+            let (rows, columns) = (size[dims - 2], size[dims - 1]);
+            if rows != columns {
+                return Err(Error::ShapeMismatch {
+                    context: "Constraint::check",
+                    left: "value",
+                    left_shape: size,
+                    right: "square matrices",
+                    right_shape: vec![rows, rows],
+                });
+            }
         }
         for bound in self.bounds() {
             if let Bound::Tensor(tensor) = bound
@@ -185,8 +200,30 @@ impl Constraint {
                     right_shape: tensor.size(),
                 });
             }
+            // A 0-d CPU bound joins a value on any device, as libtorch allows.
+            if let Bound::Tensor(tensor) = bound
+                && tensor.device() != value.device()
+                && !(tensor.dim() == 0 && tensor.device() == tch::Device::Cpu)
+            {
+                return Err(Error::DeviceMismatch {
+                    context: "Constraint::check",
+                    name: "bound",
+                    expected: value.device(),
+                    found: tensor.device(),
+                });
+            }
         }
         Ok(tch::no_grad(|| self.check_unchecked(value)))
+    }
+
+    /// Whether the set's elements are square matrices (whose check
+    /// transposes and factors them).
+    fn has_matrix_events(&self) -> bool {
+        match self {
+            Self::PositiveDefinite => true,
+            Self::Independent(inner, _) => inner.has_matrix_events(),
+            _ => false,
+        }
     }
 
     fn bounds(&self) -> Vec<&Bound> {
@@ -243,7 +280,12 @@ impl Constraint {
                     .isclose(&value.transpose(-2, -1), 1e-5, 1e-8, false)
                     .flatten(-2, -1)
                     .all_dim(-1, false);
-                let (_, info) = value.linalg_cholesky_ex(false, false);
+                // libtorch factors float32 and float64 only.
+                let matrix = match value.kind() {
+                    Kind::Float | Kind::Double => value.shallow_clone(),
+                    _ => value.to_kind(Kind::Double),
+                };
+                let (_, info) = matrix.linalg_cholesky_ex(false, false);
                 symmetric.logical_and(&info.eq(0))
             }
             Self::Independent(inner, n) => {

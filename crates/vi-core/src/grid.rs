@@ -89,7 +89,10 @@ impl GridPosterior {
         F: FnOnce(&Tensor) -> Result<Tensor>,
     {
         check_grid(grid)?;
-        let log_joint = prior.log_prob(grid)? + log_likelihood(grid)?;
+        let log_likelihood = log_likelihood(grid)?;
+        // Fallible: a closure's result of the wrong shape is reported by
+        // `from_log_joint` (or here, when it does not even broadcast).
+        let log_joint = prior.log_prob(grid)?.f_add(&log_likelihood)?;
         Self::from_log_joint(grid, &log_joint)
     }
 
@@ -150,8 +153,11 @@ impl GridPosterior {
         let log_q = q.log_prob(&points)?;
         let log_p = self.log_density.reshape(column.as_slice());
         let q_density = log_q.exp();
-        let integrand = (&q_density * (&log_q - log_p)).masked_fill(&q_density.eq(0.0), 0.0);
-        Ok(integrand.sum_dim_intlist(0, false, None::<Kind>) * self.spacing)
+        // Fallible ops: a family of the caller's own may return any shape.
+        let integrand = q_density
+            .f_mul(&log_q.f_sub(&log_p)?)?
+            .masked_fill(&q_density.eq(0.0), 0.0);
+        Ok(integrand.f_sum_dim_intlist(0, false, None::<Kind>)? * self.spacing)
     }
 }
 

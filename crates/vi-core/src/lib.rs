@@ -16,6 +16,9 @@
 //! | [`Bernoulli`] | from logits (stable) or probabilities |
 //! | [`Independent`] | batch dims reinterpreted as event dims (diagonal Gaussians) |
 //! | [`MultivariateNormal`] | `N(μ, LLᵀ)` from `scale_tril` |
+//! | [`LowRankMultivariateNormal`] | `N(μ, WWᵀ + D)`, low rank plus diagonal |
+//! | [`Categorical`], [`OneHotCategorical`], [`OneHotCategoricalStraightThrough`] | classes `{0, …, K − 1}` or one-hot vectors, from probabilities or logits |
+//! | [`MixtureSameFamily`] | `Σₖ πₖ pₖ(x)`, a mixture of one family's components |
 //! | [`LogNormal`], [`HalfNormal`], [`TanhNormal`] | `exp`, `|·|` and `tanh` of a Normal, with torch's closed forms |
 //! | [`RelaxedBernoulli`], [`RelaxedOneHotCategorical`] | Concrete / Gumbel-softmax relaxations (over [`LogitRelaxedBernoulli`], [`ExpRelaxedCategorical`]) |
 //! | [`TransformedDistribution`] | a base pushed through transforms; flows score their own samples |
@@ -134,9 +137,11 @@ pub mod validation;
 pub use constraint::{Bound, Constraint};
 pub use distribution::{Detach, Distribution, Expand, Rsample};
 pub use distributions::{
-    Bernoulli, Beta, Dirichlet, ExpRelaxedCategorical, Exponential, Gamma, HalfNormal, Independent,
-    Laplace, LogNormal, LogitRelaxedBernoulli, MultivariateNormal, Normal, RelaxedBernoulli,
-    RelaxedOneHotCategorical, StudentT, TanhNormal, TransformedDistribution, Uniform,
+    Bernoulli, Beta, Categorical, Dirichlet, ExpRelaxedCategorical, Exponential, Gamma, HalfNormal,
+    Independent, Laplace, LogNormal, LogitRelaxedBernoulli, LowRankMultivariateNormal,
+    MixtureSameFamily, MultivariateNormal, Normal, OneHotCategorical,
+    OneHotCategoricalStraightThrough, RelaxedBernoulli, RelaxedOneHotCategorical, StudentT,
+    TanhNormal, TransformedDistribution, Uniform,
 };
 pub use error::{Error, Result};
 pub use estimators::{

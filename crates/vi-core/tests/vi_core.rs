@@ -5,10 +5,14 @@
 
 #[path = "vi_core/biject.rs"]
 mod biject;
+#[path = "vi_core/categorical.rs"]
+mod categorical;
 #[path = "vi_core/common.rs"]
 mod common;
 #[path = "vi_core/continuous/mod.rs"]
 mod continuous;
+#[path = "vi_core/detach_discrete.rs"]
+mod detach_discrete;
 #[path = "vi_core/distributions.rs"]
 mod distributions;
 #[path = "vi_core/elbo.rs"]
@@ -25,10 +29,22 @@ mod gradients;
 mod grid;
 #[path = "vi_core/kl.rs"]
 mod kl;
+#[path = "vi_core/kl_categorical.rs"]
+mod kl_categorical;
+#[path = "vi_core/kl_low_rank.rs"]
+mod kl_low_rank;
 #[path = "vi_core/kl_tables.rs"]
 mod kl_tables;
+#[path = "vi_core/low_rank_multivariate_normal.rs"]
+mod low_rank_multivariate_normal;
 #[path = "vi_core/methods.rs"]
 mod methods;
+#[path = "vi_core/mixture_same_family.rs"]
+mod mixture_same_family;
+#[path = "vi_core/no_panic/mod.rs"]
+mod no_panic;
+#[path = "vi_core/one_hot_categorical.rs"]
+mod one_hot_categorical;
 #[path = "vi_core/relaxed.rs"]
 mod relaxed;
 #[path = "vi_core/relaxed_behaviour.rs"]

@@ -103,9 +103,11 @@ impl Distribution for Bernoulli {
     /// torch: `torch.bernoulli(probs.expand(shape))` under `no_grad`.
     fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         let shape = toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
+        // Fallible: with validation off, a NaN probability reaches libtorch,
+        // which refuses it.
         Ok(tch::no_grad(|| {
-            self.probs.expand(shape.as_slice(), false).bernoulli()
-        }))
+            self.probs.expand(shape.as_slice(), false).f_bernoulli()
+        })?)
     }
 
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {

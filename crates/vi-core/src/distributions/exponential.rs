@@ -136,7 +136,8 @@ impl Rsample for Exponential {
     /// reparameterization `sampled_z / param`).
     fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         let shape = toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
-        let unit = Tensor::empty(shape.as_slice(), (self.kind(), self.device())).exponential_(1.0);
+        let unit =
+            Tensor::f_empty(shape.as_slice(), (self.kind(), self.device()))?.f_exponential_(1.0)?;
         Ok(unit / &self.rate)
     }
 }

@@ -155,11 +155,13 @@ impl Distribution for LogitRelaxedBernoulli {
 impl Rsample for LogitRelaxedBernoulli {
     fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         let shape = toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
-        let probs = toolkit::clamp_probs(&self.probs.expand(shape.as_slice(), false));
-        let uniforms = toolkit::clamp_probs(&Tensor::rand(
+        // Fallible, and first: libtorch refuses a draw it cannot allocate
+        // (the clamped probabilities below are as large).
+        let uniforms = toolkit::clamp_probs(&Tensor::f_rand(
             shape.as_slice(),
             (self.kind(), self.device()),
-        ));
+        )?);
+        let probs = toolkit::clamp_probs(&self.probs.expand(shape.as_slice(), false));
         let logistic = uniforms.log() - uniforms.neg().log1p() + probs.log() - probs.neg().log1p();
         Ok(logistic / &self.temperature)
     }

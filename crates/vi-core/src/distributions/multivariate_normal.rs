@@ -38,10 +38,12 @@ impl MultivariateNormal {
     /// not broadcast; [`Error::InvalidParameter`] if `scale_tril` has a
     /// non-zero entry above the diagonal or a diagonal entry that is not
     /// positive and finite, or `loc` is not finite (value checks run while
-    /// [`validation`](crate::validation) is on).
+    /// [`validation`](crate::validation) is on); [`Error::Dtype`] unless
+    /// both are float32 or both float64 (libtorch has no half-precision
+    /// triangular solves).
     pub fn new(loc: &Tensor, scale_tril: &Tensor) -> Result<Self> {
-        toolkit::check_floating(FAMILY, "loc", loc)?;
-        toolkit::check_floating(FAMILY, "scale_tril", scale_tril)?;
+        check_linalg_kind(FAMILY, "loc", loc)?;
+        check_linalg_kind(FAMILY, "scale_tril", scale_tril)?;
         let loc_shape = loc.size();
         let tril_shape = scale_tril.size();
         let mismatch = || Error::ShapeMismatch {
@@ -89,7 +91,7 @@ impl MultivariateNormal {
     /// As [`MultivariateNormal::new`], and [`Error::InvalidParameter`] if a
     /// covariance matrix is not positive definite.
     pub fn from_covariance_matrix(loc: &Tensor, covariance_matrix: &Tensor) -> Result<Self> {
-        toolkit::check_floating(FAMILY, "covariance_matrix", covariance_matrix)?;
+        check_linalg_kind(FAMILY, "covariance_matrix", covariance_matrix)?;
         let (scale_tril, info) = covariance_matrix.f_linalg_cholesky_ex(false, false)?;
         if toolkit::any(&info.ne(0)) {
             return Err(Error::InvalidParameter {
@@ -136,6 +138,27 @@ impl MultivariateNormal {
     }
 }
 
+/// Requires float32 or float64: libtorch's Cholesky factorizations and
+/// triangular solves have no half-precision kernels.
+///
+/// # Errors
+/// [`Error::Dtype`] naming `family` and `name`.
+pub(crate) fn check_linalg_kind(
+    family: &'static str,
+    name: &'static str,
+    tensor: &Tensor,
+) -> Result<()> {
+    if matches!(tensor.kind(), Kind::Float | Kind::Double) {
+        return Ok(());
+    }
+    Err(Error::Dtype {
+        context: family,
+        name,
+        expected: "float32 or float64 (libtorch has no half-precision triangular solves)",
+        found: tensor.kind(),
+    })
+}
+
 /// `‖L⁻¹ d‖²` (torch's `_batch_mahalanobis`) for `scale_tril` `L` of shape
 /// `b + [n, n]` and `diff` of shape `x + [n]`, where `x` broadcasts with `b`
 /// and is at least as long (every size of `b` is 1 or the aligned size of
@@ -150,6 +173,11 @@ pub(crate) fn mahalanobis_squared(scale_tril: &Tensor, diff: &Tensor) -> Tensor 
     let n = matrix[matrix.len() - 1];
     let shape = diff.size();
     let x_batch = &shape[..shape.len() - 1];
+    if n == 0 || diff.numel() == 0 {
+        // Nothing to solve (and no size to infer a `-1` from): an empty
+        // batch, or vectors of length 0 whose squared norm is 0.
+        return Tensor::zeros(x_batch, (diff.kind(), diff.device()));
+    }
     let outer = x_batch.len() - l_batch.len();
     // x = outer + [(s_x / s_L) · s_L for each aligned dimension]; split each
     // aligned dimension into (s_x / s_L, s_L) and move the s_L parts last.
@@ -263,7 +291,8 @@ impl Rsample for MultivariateNormal {
     fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         let shape =
             toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &self.event_shape)?;
-        let eps = Tensor::empty(shape.as_slice(), (self.kind(), self.device())).normal_(0.0, 1.0);
+        let eps =
+            Tensor::f_empty(shape.as_slice(), (self.kind(), self.device()))?.f_normal_(0.0, 1.0)?;
         let mixed = self.scale_tril.matmul(&eps.unsqueeze(-1)).squeeze_dim(-1);
         Ok(&self.loc + mixed)
     }

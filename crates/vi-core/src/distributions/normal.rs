@@ -208,7 +208,8 @@ impl Rsample for Normal {
     /// (torch's `_standard_normal`).
     fn rsample(&self, sample_shape: &[i64]) -> Result<Tensor> {
         let shape = toolkit::extended_shape(FAMILY, sample_shape, &self.batch_shape, &[])?;
-        let eps = Tensor::empty(shape.as_slice(), (self.kind(), self.device())).normal_(0.0, 1.0);
+        let eps =
+            Tensor::f_empty(shape.as_slice(), (self.kind(), self.device()))?.f_normal_(0.0, 1.0)?;
         Ok(&self.loc + eps * &self.scale)
     }
 }

@@ -4,7 +4,7 @@
 
 use tch::{Kind, Tensor};
 
-use super::{checked_likelihood, log_weights, prior_too_large};
+use super::{check_prior_batch, checked_likelihood, log_weights, prior_too_large};
 use crate::distribution::{Distribution, Rsample};
 use crate::error::Result;
 use crate::kl::{BuiltinKl, KlDivergence, KlRule};
@@ -23,8 +23,8 @@ use crate::toolkit::check_positive_count;
 /// # Errors
 /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if `num_samples < 1`;
 /// [`Error::LikelihoodShape`](crate::Error::LikelihoodShape) if the closure's result is not `[S] + B`;
-/// [`Error::ShapeMismatch`](crate::Error::ShapeMismatch) if the prior's batch shape is larger than the
-/// posterior's; whatever the closure returns.
+/// [`Error::ShapeMismatch`](crate::Error::ShapeMismatch) if the prior's batch shape does not
+/// broadcast to the posterior's; whatever the closure returns.
 pub fn analytic_kl_elbo<Q, P, F>(
     posterior: &Q,
     prior: &P,
@@ -90,13 +90,15 @@ where
     F: FnOnce(&Tensor) -> Result<Tensor>,
 {
     check_positive_count(context, "num_samples", num_samples)?;
+    check_prior_batch(context, posterior, prior)?;
     let z = posterior.rsample(&[num_samples])?;
     let log_lik = checked_likelihood(context, posterior, num_samples, log_likelihood(&z)?)?;
     let kl = rules.kl_divergence(posterior, prior)?;
     if kl.size() != posterior.batch_shape() {
         return Err(prior_too_large(context, posterior, prior));
     }
-    Ok(log_lik.mean_dim(0, false, None::<Kind>) - kl)
+    // Fallible: the closure's result may live on another device than the KL.
+    Ok(log_lik.mean_dim(0, false, None::<Kind>).f_sub(&kl)?)
 }
 
 /// The Monte Carlo ELBO (Kingma & Welling 2014, estimator A, eq. 6;

@@ -55,6 +55,7 @@ use tch::Tensor;
 
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
+use crate::toolkit::broadcast_shapes;
 
 /// A variational objective and a surrogate for its gradient, per example.
 #[derive(Debug)]
@@ -83,13 +84,35 @@ where
     P: Distribution + ?Sized,
     F: FnOnce(&Tensor) -> Result<Tensor>,
 {
-    let num_samples = z.size()[0];
+    check_prior_batch(context, posterior, prior)?;
+    let num_samples = z.size().first().copied().unwrap_or(0);
     let log_lik = checked_likelihood(context, posterior, num_samples, log_likelihood(z)?)?;
-    let log_weights = log_lik + prior.log_prob(z)? - posterior.log_prob(z)?;
-    if log_weights.size()[1..] != *posterior.batch_shape() {
+    // Fallible ops: a family of the caller's own may return any shape.
+    let log_weights = log_lik
+        .f_add(&prior.log_prob(z)?)?
+        .f_sub(&posterior.log_prob(z)?)?;
+    if log_weights.size() != log_lik.size() {
         return Err(prior_too_large(context, posterior, prior));
     }
     Ok(log_weights)
+}
+
+/// The prior's batch shape must broadcast to the posterior's, the shape of
+/// the bound: a larger prior batch would be silently mixed with the sample
+/// dimension.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] naming both batch shapes.
+pub(crate) fn check_prior_batch<Q, P>(context: &'static str, posterior: &Q, prior: &P) -> Result<()>
+where
+    Q: Distribution + ?Sized,
+    P: Distribution + ?Sized,
+{
+    let batch = posterior.batch_shape();
+    match broadcast_shapes(prior.batch_shape(), batch) {
+        Some(shape) if shape == batch => Ok(()),
+        _ => Err(prior_too_large(context, posterior, prior)),
+    }
 }
 
 pub(crate) fn checked_likelihood<Q: Distribution + ?Sized>(

@@ -53,12 +53,14 @@
 
 mod bernoulli;
 mod beta;
+mod categorical;
 mod dirichlet;
 mod disjoint;
 mod exponential;
 mod gamma;
 mod independent;
 mod laplace;
+mod low_rank_multivariate_normal;
 mod multivariate_normal;
 mod normal;
 mod transformed;
@@ -170,24 +172,55 @@ where
 {
     check_positive_count("monte_carlo_kl", "num_samples", num_samples)?;
     let samples = p.sample(&[num_samples])?;
-    let log_ratio = p.log_prob(&samples)? - q.log_prob(&samples)?;
-    Ok(log_ratio.mean_dim(0, false, None::<Kind>))
+    // Fallible ops: families of the caller's own may return any shape.
+    let log_ratio = p.log_prob(&samples)?.f_sub(&q.log_prob(&samples)?)?;
+    Ok(log_ratio.f_mean_dim(0, false, None::<Kind>)?)
 }
 
 /// The broadcast of both batch shapes, the shape of a KL between them.
 ///
 /// # Errors
-/// [`Error::ShapeMismatch`] if they do not broadcast.
+/// [`Error::DeviceMismatch`] if the two live on different devices;
+/// [`Error::ShapeMismatch`] if the batch shapes do not broadcast.
 pub(crate) fn check_batches<P, Q>(p: &P, q: &Q) -> Result<Vec<i64>>
 where
     P: Distribution + ?Sized,
     Q: Distribution + ?Sized,
 {
+    if p.device() != q.device() {
+        return Err(Error::DeviceMismatch {
+            context: "kl_divergence",
+            name: "q",
+            expected: p.device(),
+            found: q.device(),
+        });
+    }
     broadcast_pair(
         "kl_divergence",
         ("p.batch_shape", p.batch_shape()),
         ("q.batch_shape", q.batch_shape()),
     )
+}
+
+/// Both of one element type, for the pairs whose matrix products do not
+/// promote types.
+///
+/// # Errors
+/// [`Error::Dtype`] naming `q`.
+pub(crate) fn check_kinds<P, Q>(p: &P, q: &Q) -> Result<()>
+where
+    P: Distribution + ?Sized,
+    Q: Distribution + ?Sized,
+{
+    if p.kind() == q.kind() {
+        return Ok(());
+    }
+    Err(Error::Dtype {
+        context: "kl_divergence",
+        name: "q",
+        expected: "the element type of p (matrix products do not promote)",
+        found: q.kind(),
+    })
 }
 
 /// KL compares distributions on one space: the event shapes must be equal.

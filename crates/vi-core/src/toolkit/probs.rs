@@ -47,8 +47,15 @@ pub fn probs_to_logits(probs: &Tensor, is_binary: bool) -> Tensor {
 }
 
 /// Probabilities of logits (torch's `logits_to_probs`): `sigmoid(ℓ)` for a
-/// binary variable, else `softmax(ℓ)` over the last dimension.
+/// binary variable, else `softmax(ℓ)` over the last dimension. Integer or
+/// boolean logits are first converted to float32 (torch's default type;
+/// its `softmax` has no integer kernel).
 pub fn logits_to_probs(logits: &Tensor, is_binary: bool) -> Tensor {
+    let logits = if logits.is_floating_point() {
+        logits.shallow_clone()
+    } else {
+        logits.to_kind(Kind::Float)
+    };
     if is_binary {
         logits.sigmoid()
     } else {

@@ -42,10 +42,12 @@ pub fn broadcast_pair(
 }
 
 /// `sample_shape + batch_shape + event_shape`, after checking that no sample
-/// dimension is negative: the shape of `sample(sample_shape)`.
+/// dimension is negative and that the number of elements fits an `i64`:
+/// the shape of `sample(sample_shape)`.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] naming `family` for a negative dimension.
+/// [`Error::InvalidArgument`] naming `family` for a negative dimension or
+/// a shape whose number of elements overflows.
 pub fn extended_shape(
     family: &'static str,
     sample_shape: &[i64],
@@ -60,13 +62,35 @@ pub fn extended_shape(
             found: format!("{sample_shape:?} (contains {bad})"),
         });
     }
-    Ok([sample_shape, batch_shape, event_shape].concat())
+    let shape = [sample_shape, batch_shape, event_shape].concat();
+    if numel(&shape).is_none() {
+        return Err(Error::InvalidArgument {
+            context: family,
+            name: "sample_shape",
+            expected: "a shape whose number of elements fits in an i64",
+            found: format!(
+                "{sample_shape:?} for a batch of {batch_shape:?} and events of {event_shape:?}"
+            ),
+        });
+    }
+    Ok(shape)
+}
+
+/// The number of elements of a shape, or `None` if it overflows an `i64`
+/// (libtorch's limit). Every partial product is checked, as libtorch
+/// checks them, so a size of 0 does not excuse an overflow before it.
+pub(crate) fn numel(shape: &[i64]) -> Option<i64> {
+    shape
+        .iter()
+        .try_fold(1i64, |total, &size| total.checked_mul(size))
 }
 
 /// Sums the `count` rightmost dimensions of `value` (torch's
 /// `_sum_rightmost`): how a `log_prob` over event dimensions is formed from
-/// elementwise terms. `count` must not exceed `value.dim()`.
+/// elementwise terms. A `count` beyond `value.dim()` sums every dimension,
+/// as torch's does.
 pub fn sum_rightmost(value: &Tensor, count: usize) -> Tensor {
+    let count = count.min(value.dim());
     if count == 0 {
         return value.shallow_clone();
     }
@@ -91,13 +115,14 @@ pub fn check_positive_count(context: &'static str, name: &'static str, value: i6
 }
 
 /// Checks that a batch shape `current` expands to `target` (broadcasts to
-/// exactly `target`), as an [`Expand`](crate::Expand) implementation must.
+/// exactly `target`, whose sizes are not negative), as an
+/// [`Expand`](crate::Expand) implementation must.
 ///
 /// # Errors
 /// [`Error::ShapeMismatch`] naming `family`.
 pub fn check_expand(family: &'static str, current: &[i64], target: &[i64]) -> Result<()> {
     match broadcast_shapes(current, target) {
-        Some(shape) if shape == target => Ok(()),
+        Some(shape) if shape == target && target.iter().all(|&d| d >= 0) => Ok(()),
         _ => Err(Error::ShapeMismatch {
             context: family,
             left: "batch_shape",

@@ -62,7 +62,10 @@ impl Transform for StickBreakingTransform {
         let count = x.size()[x.dim() - 1];
         let z = clipped_sigmoid(&(x - log_offset(count, x)));
         let remaining = (z.neg() + 1.0).cumprod(-1, None::<Kind>);
-        Ok(z.pad([0, 1], "constant", 1.0) * remaining.pad([1, 0], "constant", 1.0))
+        // Fallible: the padded output may be too large to allocate (an
+        // empty input can grow to one element per row).
+        let padded = z.f_pad([0, 1], "constant", 1.0)?;
+        Ok(padded.f_mul(&remaining.f_pad([1, 0], "constant", 1.0)?)?)
     }
 
     fn inverse(&self, y: &Tensor) -> Result<Tensor> {

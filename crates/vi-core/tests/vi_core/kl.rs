@@ -19,7 +19,7 @@ const NUM_SAMPLES: i64 = 200_000;
 /// `√NUM_SAMPLES`, computed here from the very same seeded draws. The
 /// analytic value must lie within 4 standard errors (1 in 15 000 for a
 /// correct pair) plus float rounding.
-fn check_against_monte_carlo<P, Q>(p: &P, q: &Q, seed: i64)
+pub(crate) fn check_against_monte_carlo<P, Q>(p: &P, q: &Q, seed: i64)
 where
     P: KlDivergence<Q> + Distribution,
     Q: Distribution,

@@ -104,6 +104,41 @@ impl MultivariateNormal {
         Self::new(loc, &scale_tril)
     }
 
+    /// `N(loc, precision_matrix⁻¹)`, with the scale factor computed as
+    /// torch's `_precision_to_scale_tril` does: `L_f = chol(flip(P))`,
+    /// `L⁻¹ = flip(L_f)ᵀ`, `L = (L⁻¹)⁻¹` by a triangular solve — a lower
+    /// factor of `P⁻¹` without inverting `P` itself.
+    ///
+    /// # Errors
+    /// As [`MultivariateNormal::new`], and [`Error::InvalidParameter`] if a
+    /// precision matrix is not positive definite.
+    pub fn from_precision_matrix(loc: &Tensor, precision_matrix: &Tensor) -> Result<Self> {
+        check_linalg_kind(FAMILY, "precision_matrix", precision_matrix)?;
+        let flipped = precision_matrix.f_flip([-2, -1])?;
+        let (flipped_factor, info) = flipped.f_linalg_cholesky_ex(false, false)?;
+        if toolkit::any(&info.ne(0)) {
+            return Err(Error::InvalidParameter {
+                family: FAMILY,
+                parameter: "precision_matrix",
+                constraint: "symmetric positive definite",
+                found: "a matrix whose Cholesky factorization failed".to_string(),
+            });
+        }
+        let inverse_factor = flipped_factor.f_flip([-2, -1])?.f_transpose(-2, -1)?;
+        let n = precision_matrix.size().last().copied().unwrap_or(0);
+        let identity = Tensor::f_eye(n, (precision_matrix.kind(), precision_matrix.device()))?;
+        let scale_tril = inverse_factor.f_linalg_solve_triangular(&identity, false, true, false)?;
+        Self::new(loc, &scale_tril)
+    }
+
+    /// `Σ⁻¹ = (L Lᵀ)⁻¹` from the factor (torch's `cholesky_inverse`), shape
+    /// `batch_shape + [n, n]`.
+    pub fn precision_matrix(&self) -> Tensor {
+        self.scale_tril
+            .cholesky_inverse(false)
+            .expand(self.matrix_shape(), false)
+    }
+
     /// Mean `μ`, shape `batch_shape + [n]`.
     pub fn loc(&self) -> &Tensor {
         &self.loc

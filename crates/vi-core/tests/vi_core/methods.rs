@@ -291,3 +291,41 @@ fn elbo_accepts_a_size_one_batch_multivariate_prior() {
     let diagonal = monte_carlo_elbo(&posterior, &diagonal_prior, 4, likelihood).unwrap();
     assert_close(&elbo, &values(&diagonal), 1e-12, 1e-12);
 }
+
+/// ```python
+/// P = torch.tensor([[2.0, 0.3, -0.1], [0.3, 1.5, 0.2], [-0.1, 0.2, 0.8]], dtype=torch.float64)
+/// m = MultivariateNormal(torch.tensor([0.1, -0.2, 0.3], dtype=torch.float64), precision_matrix=P)
+/// m.scale_tril.flatten()   # [0.7226944430337731, 0, 0, -0.16198323723170774, 0.8304547985373997, 0,
+///                          #  0.13083261468714857, -0.20761369963434997, 1.118033988749895]
+/// m.log_prob(torch.tensor([0.5, 0.5, -0.5], dtype=torch.float64))   # -3.1453368271578728
+/// ```
+#[test]
+fn multivariate_normal_from_a_precision_matrix_matches_pytorch() {
+    let precision = f64s(&[2.0, 0.3, -0.1, 0.3, 1.5, 0.2, -0.1, 0.2, 0.8], &[3, 3]);
+    let mvn = MultivariateNormal::from_precision_matrix(&f64s(&[0.1, -0.2, 0.3], &[3]), &precision)
+        .unwrap();
+    let expected = [
+        0.7226944430337731,
+        0.0,
+        0.0,
+        -0.16198323723170774,
+        0.8304547985373997,
+        0.0,
+        0.13083261468714857,
+        -0.20761369963434997,
+        1.118033988749895,
+    ];
+    assert_close(mvn.scale_tril(), &expected, 1e-14, 1e-14);
+    let log_prob = mvn.log_prob(&f64s(&[0.5, 0.5, -0.5], &[3])).unwrap();
+    assert_close(&log_prob, &[-3.1453368271578728], 1e-13, 1e-13);
+    // The precision matrix is recovered from the factor.
+    assert_close(&mvn.precision_matrix(), &values(&precision), 1e-13, 1e-13);
+    let singular = f64s(&[1.0, 1.0, 1.0, 1.0], &[2, 2]);
+    assert!(matches!(
+        MultivariateNormal::from_precision_matrix(&f64s(&[0.0, 0.0], &[2]), &singular),
+        Err(Error::InvalidParameter {
+            parameter: "precision_matrix",
+            ..
+        })
+    ));
+}

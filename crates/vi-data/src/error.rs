@@ -271,7 +271,10 @@ fn download_again(path: &Path) -> String {
 /// error message saved in place of the data — says so.
 fn text_start(magic: u32) -> String {
     let bytes = magic.to_be_bytes();
-    if bytes.iter().all(|byte| byte.is_ascii_graphic() || *byte == b' ') {
+    if bytes
+        .iter()
+        .all(|byte| byte.is_ascii_graphic() || *byte == b' ')
+    {
         let start: String = bytes.iter().map(|&byte| char::from(byte)).collect();
         format!(
             "; it starts with the text {start:?}, as a web page or an error message saved \
@@ -304,7 +307,9 @@ mod tests {
             "; download it again with `cargo xtask data mnist`"
         );
         assert_eq!(
-            download_again(Path::new("/srv/sets/fashion-mnist/t10k-labels-idx1-ubyte.gz")),
+            download_again(Path::new(
+                "/srv/sets/fashion-mnist/t10k-labels-idx1-ubyte.gz"
+            )),
             "; download it again with `cargo xtask data fashion-mnist --data-dir /srv/sets`"
         );
         assert_eq!(
@@ -320,7 +325,11 @@ mod tests {
     #[test]
     fn text_in_place_of_a_magic_number_is_named() {
         let html = u32::from_be_bytes(*b"<!DO");
-        assert!(text_start(html).contains("\"<!DO\""), "{}", text_start(html));
+        assert!(
+            text_start(html).contains("\"<!DO\""),
+            "{}",
+            text_start(html)
+        );
         assert_eq!(text_start(0x0000_0803), "");
     }
 }

@@ -6,7 +6,9 @@
 use rstest::rstest;
 use vi_data::{Collection, Split, read_split};
 
-use super::fixtures::{cycling_labels, gzip, header, images_idx, labels_idx, mnist_data_dir, write};
+use super::fixtures::{
+    cycling_labels, gzip, header, images_idx, labels_idx, mnist_data_dir, write,
+};
 
 /// Replaces the training images of a valid three-image MNIST folder with
 /// `bytes` under `name` and returns the error message of reading the split.
@@ -53,7 +55,10 @@ fn content_errors_say_how_to_download_again(
     #[case] expected: &str,
 ) {
     let message = message_for(name, &bytes);
-    assert!(message.contains(expected), "{expected:?} missing from: {message}");
+    assert!(
+        message.contains(expected),
+        "{expected:?} missing from: {message}"
+    );
 }
 
 /// A web page saved under the data's name (a mirror's error page, a login
@@ -71,7 +76,11 @@ fn a_web_page_saved_as_gz_is_named_as_text() {
 fn counts_that_disagree_say_how_to_download_again() {
     let data_dir = mnist_data_dir(3);
     let dir = Collection::Mnist.dir(data_dir.path());
-    write(&dir, "train-labels-idx1-ubyte", &labels_idx(&cycling_labels(2)));
+    write(
+        &dir,
+        "train-labels-idx1-ubyte",
+        &labels_idx(&cycling_labels(2)),
+    );
     let message = read_split(&dir, Collection::Mnist, Split::Train)
         .expect_err("3 images, 2 labels")
         .to_string();

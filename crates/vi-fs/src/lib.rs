@@ -2,7 +2,7 @@
 //! stands under a final name is complete, and what an interrupted write
 //! leaves behind has a name that says whose it is.
 //!
-//! - [`AtomicFile`] and [`write`]: a file is written under a temporary name
+//! - [`AtomicFile`] and [`write()`]: a file is written under a temporary name
 //!   beside its destination, flushed to disk, renamed over the destination,
 //!   and the folder is flushed too, so that after a crash the destination
 //!   holds either its old content or all of the new. A write that fails or

@@ -71,8 +71,8 @@ pub struct VaeArgs {
     #[arg(long, value_name = "N", value_parser = args::image_count)]
     pub test_limit: Option<usize>,
 
-    /// Checkpoint file, rewritten after every epoch [default: beside the
-    /// output folder, <OUT>.checkpoint.safetensors].
+    /// Checkpoint file, rewritten after every epoch; by default
+    /// `<OUT>.checkpoint.safetensors`, beside the output folder.
     #[arg(long, value_name = "FILE")]
     pub checkpoint: Option<PathBuf>,
 

@@ -115,7 +115,7 @@ pub struct Args {
     pub estimator: Option<EstimatorChoice>,
 
     /// Times the first training image is repeated to make the training set
-    /// (the tutorial's Subset(dataset, [0] * 256 * 100)).
+    /// (the tutorial's `Subset(dataset, [0] * 256 * 100)`).
     #[arg(long, value_name = "N", value_parser = args::size, conflicts_with = "full_train_set")]
     pub repeats: Option<usize>,
 

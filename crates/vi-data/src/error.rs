@@ -277,7 +277,7 @@ fn text_start(magic: u32) -> String {
     {
         let start: String = bytes.iter().map(|&byte| char::from(byte)).collect();
         format!(
-            "; it starts with the text {start:?}, as a web page or an error message saved \
+            "; it starts with the text \"{start}\", as a web page or an error message saved \
              in place of the data does"
         )
     } else {

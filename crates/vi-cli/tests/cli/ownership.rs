@@ -192,6 +192,19 @@ fn checkpoints_are_written_only_over_vi_checkpoints_when_asked() {
     );
     assert_eq!(fs::read(&data_file).expect("kept"), data_bytes);
 
+    // A checkpoint whose folder cannot be created: refused before training.
+    let under_a_file = notes.join("run.safetensors");
+    let output = tiny(
+        &["--checkpoint", under_a_file.to_str().expect("UTF-8")],
+        &out,
+    );
+    assert_fails(
+        &output,
+        1,
+        &["cannot create", "the folder that is to hold --checkpoint"],
+    );
+    assert_not_trained(&output);
+
     let folder = dir.path().join("folder");
     fs::create_dir(&folder).expect("writable");
     let folder = folder.to_str().expect("UTF-8");

@@ -158,7 +158,19 @@ fn interrupted_by(signal: &str, number: i32) {
         debris(dir.path(), &[])
     );
 
-    // The next run continues from there and removes what the killed one left.
+    // A checkpoint write that a killed run left half done looks like this.
+    let dead = {
+        let mut child = Command::new("true").spawn().expect("true runs");
+        let pid = child.id();
+        child.wait().expect("true ends");
+        pid
+    };
+    let half_written = dir
+        .path()
+        .join(format!(".vae-mlp.checkpoint.safetensors.tmp-{dead}"));
+    fs::write(&half_written, b"half a checkpoint").expect("writable");
+
+    // The next run continues from there and removes what the killed ones left.
     let next = Command::new(env!("CARGO_BIN_EXE_vi"))
         .args(tiny_args(
             &["--resume", "--epochs", &(epochs + 1).to_string()],
@@ -175,6 +187,7 @@ fn interrupted_by(signal: &str, number: i32) {
         "{}",
         stderr(&next)
     );
+    assert!(!half_written.exists(), "{}", stderr(&next));
     assert_eq!(csv_shape(&out.join("history.csv")).1, epochs + 1);
     assert_eq!(
         debris(dir.path(), &["vae-mlp", "vae-mlp.checkpoint.safetensors"]),

@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use serde_json::Value;
+use vi_fs::{out, outln};
 
 use crate::data;
 use crate::setup::{SetupArgs, build_vi};
@@ -209,7 +210,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     let bench_dir = root.join("target").join("bench");
     let mut measurements = Vec::new();
     for &count in &threads {
-        println!(
+        outln!(
             "==> {count} thread(s): matrix product, then {} epochs",
             args.epochs
         );
@@ -227,7 +228,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             batch_size: timing.batch_size,
         });
     }
-    print!("{}", table(&spec, &measurements, args.matmul_size));
+    out!("{}", table(&spec, &measurements, args.matmul_size));
     Ok(())
 }
 
@@ -238,7 +239,7 @@ fn warn_if_busy() {
         .ok()
         .and_then(|text| text.split_whitespace().next()?.parse::<f64>().ok());
     if let Some(load) = load.filter(|&load| load > 0.5) {
-        println!(
+        outln!(
             "warning: the load average is {load:.2} before the benchmark starts; other \
              processes share the CPU, so the timings will be slower and noisier than the \
              machine allows"
@@ -294,6 +295,8 @@ fn train(
         .arg(out)
         .arg("--checkpoint")
         .arg(&checkpoint)
+        // The previous benchmark's checkpoint, replaced.
+        .arg("--restart")
         .stdout(Stdio::null())
         .status()
         .with_context(|| format!("running {} {}", vi.display(), spec.command))?;

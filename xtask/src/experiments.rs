@@ -21,6 +21,10 @@ pub struct Experiment {
     pub quick: &'static [&'static str],
     /// Whether the subcommand takes `--device`.
     pub takes_device: bool,
+    /// Whether it keeps a checkpoint beside its folder (the VAEs), which a
+    /// reproduction replaces: `vi` refuses to start afresh over an earlier
+    /// run's checkpoint unless told so (`--restart`).
+    pub checkpointed: bool,
     /// Files a run must leave in its folder (besides `summary.json`).
     pub files: &'static [&'static str],
     /// What the experiment shows, for the report (plain text; `code` spans
@@ -73,6 +77,7 @@ pub const EXPERIMENTS: &[Experiment] = &[
         command: &["linear-regression"],
         quick: &[],
         takes_device: false,
+        checkpointed: false,
         files: &[
             "linear.png",
             "data.csv",
@@ -106,6 +111,7 @@ pub const EXPERIMENTS: &[Experiment] = &[
         command: &["exponential-posterior"],
         quick: &[],
         takes_device: false,
+        checkpointed: false,
         files: &[
             "posterior.png",
             "kl_vs_theta.png",
@@ -138,6 +144,7 @@ pub const EXPERIMENTS: &[Experiment] = &[
         command: &["vae-conv"],
         quick: &["--epochs", "2", "--repeats", "512"],
         takes_device: true,
+        checkpointed: true,
         files: &["overfit.png", "elbo.png", "history.csv"],
         about: "Tutorial 2's second half: a convolutional encoder (six 3×3/2×2 convolutions \
                 with LeakyReLU and max-pooling, 28×28 → 32×1×1) with linear heads for μ and \
@@ -186,6 +193,7 @@ pub const EXPERIMENTS: &[Experiment] = &[
             "10",
         ],
         takes_device: true,
+        checkpointed: true,
         files: &[
             "elbo.png",
             "reconstructions.png",
@@ -248,6 +256,7 @@ pub const EXPERIMENTS: &[Experiment] = &[
             "16",
         ],
         takes_device: true,
+        checkpointed: true,
         files: &[
             "elbo.png",
             "reconstructions.png",

@@ -2,8 +2,10 @@
 //!
 //! xtask does not depend on tch: it has to build on a machine where libtorch
 //! does not exist yet, since installing libtorch is one of its tasks.
-
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+//!
+//! It prints through vi-fs's `outln!`/`errln!` (clippy refuses `println!`
+//! here), so that a reader that quits early (`cargo xtask data | head -1`)
+//! never stops a download or a reproduction.
 
 mod bench;
 mod data;
@@ -25,6 +27,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use vi_fs::errln;
 
 /// Project automation for vi.
 #[derive(Debug, Parser)]
@@ -38,7 +41,7 @@ struct Cli {
 enum Task {
     /// Install libtorch 2.13.0 (the version tch 0.26 needs) into .cache/libtorch.
     Libtorch(libtorch::Args),
-    /// Download and verify MNIST / Fashion-MNIST into data/<set>/.
+    /// Download and verify MNIST / Fashion-MNIST into `data/<set>/`.
     Data(data::Args),
     /// Fetch libtorch if needed, then run fmt, clippy and every test of the workspace.
     Test(test::Args),
@@ -79,9 +82,9 @@ fn report(outcome: Result<()>) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                errln!("  caused by: {cause}");
             }
             ExitCode::FAILURE
         }

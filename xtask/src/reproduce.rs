@@ -10,6 +10,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
+use vi_fs::outln;
 
 use crate::experiments::{EXPERIMENTS, Experiment};
 use crate::manifest::{self, Machine, Manifest, Run, Versions};
@@ -91,7 +92,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     let order: Vec<&str> = EXPERIMENTS.iter().map(|e| e.name).collect();
 
     for (index, experiment) in selected.iter().enumerate() {
-        println!(
+        outln!(
             "==> [{}/{}] tutorial {}: {} ({})",
             index + 1,
             selected.len(),
@@ -137,7 +138,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             finished: manifest::timestamp(SystemTime::now()),
             duration_s: clock.elapsed().as_secs_f64(),
         };
-        println!("    done in {:.1} s", run.duration_s);
+        outln!("    done in {:.1} s", run.duration_s);
         manifest.record(run, &order);
         // Saved after each experiment, so an interrupted reproduction still
         // records what finished.
@@ -181,6 +182,9 @@ fn vi_arguments(experiment: &Experiment, args: &Args, threads: usize) -> Vec<Str
     ]);
     if let (Some(device), true) = (&args.device, experiment.takes_device) {
         all.extend(["--device".to_string(), device.clone()]);
+    }
+    if experiment.checkpointed {
+        all.push("--restart".to_string());
     }
     all
 }
@@ -298,7 +302,7 @@ fn print_table(
             .display()
             .to_string()
     };
-    println!("\nreproduced ({} mode):", manifest.mode);
+    outln!("\nreproduced ({} mode):", manifest.mode);
     for experiment in selected {
         let out = results.join(experiment.name);
         let seconds = manifest
@@ -306,23 +310,25 @@ fn print_table(
             .iter()
             .find(|r| r.name == experiment.name)
             .map_or(0.0, |r| r.duration_s);
-        println!(
+        outln!(
             "\n  tutorial {} · {} · {:.1} s · {}/",
             experiment.tutorial,
             experiment.name,
             seconds,
             shown(&out)
         );
-        println!("    figures: {}", png_files(&out)?.join(", "));
+        outln!("    figures: {}", png_files(&out)?.join(", "));
         let summary = check_output(experiment, &out)?;
         for row in (experiment.numbers)(&summary) {
-            println!(
+            outln!(
                 "    {:<52} {:<22} ({})",
-                row.quantity, row.ours, row.expected
+                row.quantity,
+                row.ours,
+                row.expected
             );
         }
     }
-    println!(
+    outln!(
         "\nreport: {} and {}",
         shown(&results.join("REPORT.md")),
         shown(&results.join("index.html"))

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use vi_fs::outln;
 
 use crate::{cargo, data, libtorch};
 
@@ -44,7 +45,7 @@ pub fn build_vi(root: &Path, optimised: bool) -> Result<PathBuf> {
     } else {
         ("dev", "debug")
     };
-    println!("==> building vi ({profile} profile)");
+    outln!("==> building vi ({profile} profile)");
     let status = cargo()
         .current_dir(root)
         .args([

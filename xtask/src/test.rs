@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use vi_fs::outln;
 
 use crate::{cargo, data, downstream, libtorch};
 
@@ -29,7 +30,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
 
     let mut timings = Vec::new();
     let mut step = |name: &str, command: &mut Command| -> Result<()> {
-        println!("==> {name}");
+        outln!("==> {name}");
         let start = Instant::now();
         let status = command
             .current_dir(root)
@@ -57,6 +58,14 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             "warnings",
         ]),
     )?;
+    // The API documentation: broken intra-doc links and malformed doc
+    // comments fail here rather than on docs.rs.
+    step(
+        "cargo doc",
+        cargo()
+            .args(["doc", "--workspace", "--no-deps", "--locked"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
     if nextest_available() {
         // One process per test: seeded tests share libtorch's process-wide RNG.
         step(
@@ -70,7 +79,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
             ]),
         )?;
     } else {
-        println!("(cargo-nextest not found: running cargo test one test at a time)");
+        outln!("(cargo-nextest not found: running cargo test one test at a time)");
         step(
             "cargo test",
             cargo().args(["test", "--workspace", "--locked", "--", "--test-threads=1"]),
@@ -100,9 +109,9 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
     )?;
     step("downstream example run", &mut downstream::run(&target_dir))?;
 
-    println!("\nall checks passed:");
+    outln!("\nall checks passed:");
     for (name, elapsed) in &timings {
-        println!("  {name:<22} {}", seconds(*elapsed));
+        outln!("  {name:<22} {}", seconds(*elapsed));
     }
     Ok(())
 }

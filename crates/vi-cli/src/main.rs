@@ -4,12 +4,18 @@
 //! configurations before anything runs (clap; a usage error exits with code
 //! 2), then the subcommand runs; a runtime error prints its chain of causes
 //! and exits with code 1.
-
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+//!
+//! Everything is printed through vi-fs's `outln!`/`errln!` (clippy refuses
+//! `println!` here): a closed stdout or stderr — `vi … | head -1`, a pager
+//! quit early — never stops a run, which finishes and writes its results
+//! and checkpoint as if the stream were open.
 
 mod args;
+mod bounds;
 mod commands;
+mod failure;
 mod output;
+mod ownership;
 mod tensor_values;
 mod vae;
 mod versions;
@@ -81,12 +87,22 @@ enum Command {
 }
 
 /// The command line: the derived definition, with each VAE subcommand's
-/// tutorial defaults written into its help.
+/// tutorial defaults written into its help, and negative numbers taken as
+/// values (`--epochs -3` is an invalid value, not an unknown argument).
 fn cli() -> clap::Command {
     let command = Cli::command();
     let command = vae::document::<VaeMlp>(command);
     let command = vae::document::<VaeConv>(command);
-    vae::document::<Cvae>(command)
+    let command = vae::document::<Cvae>(command);
+    command.mut_subcommands(|sub| {
+        sub.mut_args(|arg| {
+            if arg.get_action().takes_values() {
+                arg.allow_negative_numbers(true)
+            } else {
+                arg
+            }
+        })
+    })
 }
 
 fn main() -> ExitCode {
@@ -103,17 +119,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
-            let mut previous = error.to_string();
-            for cause in error.chain().skip(1) {
-                let cause = cause.to_string();
-                // Errors that quote their source in their own message
-                // (`cannot read <file>: <reason>`) would repeat it.
-                if !previous.ends_with(&cause) {
-                    eprintln!("  caused by: {cause}");
-                }
-                previous = cause;
-            }
+            failure::report(&error);
             ExitCode::FAILURE
         }
     }

@@ -3,7 +3,9 @@
 //! each file itself atomically and flushed to disk, and the folder takes
 //! the final name only once everything is written. An interrupted or
 //! failed run leaves the previous results untouched and nothing
-//! half-written under the final name.
+//! half-written under the final name. The run holds the folder's lock
+//! (`ownership::claim`) from before it looks at the folder until the swap
+//! is done, so two runs never write one folder.
 
 use std::fmt;
 use std::fs;
@@ -11,9 +13,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use serde::Serialize;
-use vi_fs::{AtomicFile, LeftoverKind};
+use serde::{Serialize, Serializer};
+use vi_fs::{AtomicFile, RunLock};
 use vi_plot::{Chart, Figure, ImageGrid};
+
+use crate::ownership;
 
 /// The file every experiment writes, and whose `command` field marks a
 /// folder as vi's to replace.
@@ -29,13 +33,18 @@ pub struct Staging {
     previous: PathBuf,
     written: Vec<String>,
     committed: bool,
+    /// Held until the staging folder is swapped in or removed (fields drop
+    /// after `Drop::drop`).
+    _lock: RunLock,
 }
 
 impl Staging {
     /// Prepares to replace `target`, which must be absent, empty, or a
     /// previous output of `command` (its `summary.json` says so): anything
     /// else is refused rather than deleted. Creates `target`'s parent if
-    /// needed and an empty staging folder beside `target`.
+    /// needed, claims `target` for this run (refused if another run has
+    /// it; dead runs' leftovers beside it are removed) and creates an empty
+    /// staging folder beside it.
     pub fn new(target: &Path, command: &str) -> Result<Self> {
         let Some(name) = target.file_name() else {
             bail!(
@@ -43,22 +52,11 @@ impl Staging {
                 target.display()
             );
         };
-        let parent = match target.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let target_in_parent = ownership::folder_of(target).join(name);
+        let lock = ownership::claim(&target_in_parent, "--out", &[])?;
         check_replaceable(target, command)?;
-        fs::create_dir_all(&parent).with_context(|| {
-            format!(
-                "cannot create {}, the folder that is to hold the output folder {}",
-                parent.display(),
-                target.display()
-            )
-        })?;
-        let target_in_parent = parent.join(name);
         let staging = vi_fs::temporary_sibling(&target_in_parent);
         let previous = vi_fs::previous_sibling(&target_in_parent);
-        remove_stale_staging(&parent, &name.to_string_lossy())?;
         fs::create_dir(&staging).with_context(|| {
             format!(
                 "cannot write the output folder {} (creating {} failed)",
@@ -72,6 +70,7 @@ impl Staging {
             previous,
             written: Vec::new(),
             committed: false,
+            _lock: lock,
         })
     }
 
@@ -247,18 +246,14 @@ fn check_replaceable(target: &Path, command: &str) -> Result<()> {
     }
 }
 
-/// Removes staging folders that interrupted runs left beside `name`
-/// (`.<name>.tmp-<pid>`, see `vi_fs::leftovers`); they never hold finished
-/// results. Those of any process go: two runs must not write the same
-/// output folder at once.
-fn remove_stale_staging(parent: &Path, name: &str) -> Result<()> {
-    for leftover in vi_fs::leftovers(parent)? {
-        if leftover.kind == LeftoverKind::Temporary && leftover.name == name {
-            vi_fs::remove_any(&leftover.path)
-                .context("cannot remove the stale folder of an interrupted run")?;
-        }
-    }
-    Ok(())
+/// Writes a path as JSON text: UTF-8 as it is, any other path with its
+/// undecodable bytes replaced by U+FFFD, so that a summary can be written
+/// whatever the paths a run was given (serde refuses non-UTF-8 paths).
+///
+/// # Errors
+/// The serializer's.
+pub fn path_text<S: Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
 }
 
 #[cfg(test)]

@@ -2,10 +2,16 @@
 //! temporary folder, its files checked; bad flags and unwritable output
 //! folders refused with the right exit code and no debris; reruns replace
 //! the folder as a whole. The VAE subcommands, which read MNIST from the
-//! workspace's `data/`, have a module each.
+//! workspace's `data/`, have a module each; so do what a run guarantees
+//! (`streams`: closed pipes and signals; `ownership`: concurrent runs,
+//! leftovers, checkpoints and paths; `bounds`: flags at and past their
+//! bounds).
 
 mod cli {
+    mod bounds;
     mod cvae;
+    mod ownership;
+    mod streams;
     mod vae_conv;
     mod vae_mlp;
 }

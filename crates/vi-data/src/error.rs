@@ -1,8 +1,9 @@
 //! The one error type of vi-data: every failure names the file or folder,
-//! what was expected there and what was found.
+//! what was expected there and what was found, and a file whose content is
+//! wrong says how to download it again.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
@@ -65,8 +66,9 @@ pub enum DataError {
 
     /// A gzip-compressed file could not be decompressed.
     #[error(
-        "{file}: corrupt or truncated gzip data ({source}); delete the file and download it again",
-        file = .path.display()
+        "{file}: corrupt or truncated gzip data ({source}){again}",
+        file = .path.display(),
+        again = download_again(.path)
     )]
     Gzip {
         /// The file.
@@ -78,8 +80,10 @@ pub enum DataError {
 
     /// The file does not start with the IDX magic number of its kind.
     #[error(
-        "{file}: magic number {found:#010x}, expected {expected:#010x} (IDX {content} file)",
-        file = .path.display()
+        "{file}: magic number {found:#010x}, expected {expected:#010x} (IDX {content} file){text}{again}",
+        file = .path.display(),
+        text = text_start(*.found),
+        again = download_again(.path)
     )]
     Magic {
         /// The file.
@@ -94,8 +98,9 @@ pub enum DataError {
 
     /// The images are not 28×28 pixels.
     #[error(
-        "{file}: images of {found_rows}x{found_cols} pixels, expected {expected_rows}x{expected_cols}",
-        file = .path.display()
+        "{file}: images of {found_rows}x{found_cols} pixels, expected {expected_rows}x{expected_cols}{again}",
+        file = .path.display(),
+        again = download_again(.path)
     )]
     ImageSize {
         /// The file.
@@ -113,8 +118,9 @@ pub enum DataError {
     /// The header declares more items than any MNIST-format set holds; the
     /// reader refuses before allocating.
     #[error(
-        "{file}: header declares {found} items, expected at most {max}",
-        file = .path.display()
+        "{file}: header declares {found} items, expected at most {max}{again}",
+        file = .path.display(),
+        again = download_again(.path)
     )]
     TooManyItems {
         /// The file.
@@ -128,8 +134,9 @@ pub enum DataError {
     /// The file ends before the header, or before the data the header
     /// promises.
     #[error(
-        "{file}: truncated: expected {expected} bytes, found {found}",
-        file = .path.display()
+        "{file}: truncated: expected {expected} bytes, found {found}{again}",
+        file = .path.display(),
+        again = download_again(.path)
     )]
     Truncated {
         /// The file.
@@ -142,8 +149,9 @@ pub enum DataError {
 
     /// The file goes on after the data the header promises.
     #[error(
-        "{file}: trailing bytes: the header implies {expected} bytes, found {found}",
-        file = .path.display()
+        "{file}: trailing bytes: the header implies {expected} bytes, found {found}{again}",
+        file = .path.display(),
+        again = download_again(.path)
     )]
     TrailingBytes {
         /// The file.
@@ -157,9 +165,10 @@ pub enum DataError {
     /// The images file and the labels file disagree on the number of items.
     #[error(
         "{images_file} holds {images} images but {labels_file} holds {labels} labels; \
-         expected one label per image",
+         expected one label per image{again}",
         images_file = .images_path.display(),
-        labels_file = .labels_path.display()
+        labels_file = .labels_path.display(),
+        again = download_again(.labels_path)
     )]
     CountMismatch {
         /// The images file.
@@ -174,8 +183,9 @@ pub enum DataError {
 
     /// A label is not a class index 0–9.
     #[error(
-        "{file}: label {found} at index {index}, expected a class 0..=9",
-        file = .path.display()
+        "{file}: label {found} at index {index}, expected a class 0..=9{again}",
+        file = .path.display(),
+        again = download_again(.path)
     )]
     Label {
         /// The labels file.
@@ -219,7 +229,8 @@ pub enum DataError {
     /// hold tensors on this machine.
     #[cfg(feature = "tensor")]
     #[error(
-        "device {device:?} is not available (libtorch sees {cuda_devices} CUDA devices): {reason}"
+        "device {device} is not available (libtorch sees {cuda_devices} CUDA devices): {reason}",
+        device = device_name(*.device)
     )]
     Device {
         /// The device asked for.
@@ -229,4 +240,96 @@ pub enum DataError {
         /// The first sentence of libtorch's error.
         reason: String,
     },
+}
+
+/// The advice that ends the message of a file with wrong content: the
+/// `cargo xtask data` command that fetches it again, with the set's name
+/// when the file lies in a set's folder (`<data>/mnist/…`), and the data
+/// folder when it is not the workspace's `data/`.
+fn download_again(path: &Path) -> String {
+    let folder = path.parent();
+    let set = folder
+        .and_then(Path::file_name)
+        .and_then(|name| name.to_str())
+        .filter(|name| ["mnist", "fashion-mnist"].contains(name));
+    let Some(set) = set else {
+        return "; download it again with `cargo xtask data`".to_owned();
+    };
+    let data_dir = folder.and_then(Path::parent).filter(|dir| {
+        !dir.as_os_str().is_empty() && dir.file_name().is_none_or(|name| name != "data")
+    });
+    match data_dir {
+        Some(dir) => format!(
+            "; download it again with `cargo xtask data {set} --data-dir {}`",
+            dir.display()
+        ),
+        None => format!("; download it again with `cargo xtask data {set}`"),
+    }
+}
+
+/// When the four bytes read as a magic number are text — a web page or an
+/// error message saved in place of the data — says so.
+fn text_start(magic: u32) -> String {
+    let bytes = magic.to_be_bytes();
+    if bytes
+        .iter()
+        .all(|byte| byte.is_ascii_graphic() || *byte == b' ')
+    {
+        let start: String = bytes.iter().map(|&byte| char::from(byte)).collect();
+        format!(
+            "; it starts with the text \"{start}\", as a web page or an error message saved \
+             in place of the data does"
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// `cpu`, `cuda:0`, … as users write devices.
+#[cfg(feature = "tensor")]
+fn device_name(device: tch::Device) -> String {
+    match device {
+        tch::Device::Cpu => "cpu".to_owned(),
+        tch::Device::Cuda(index) => format!("cuda:{index}"),
+        tch::Device::Mps => "mps".to_owned(),
+        tch::Device::Vulkan => "vulkan".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_advice_names_the_set_and_a_data_folder_other_than_data() {
+        assert_eq!(
+            download_again(Path::new("data/mnist/train-images-idx3-ubyte")),
+            "; download it again with `cargo xtask data mnist`"
+        );
+        assert_eq!(
+            download_again(Path::new(
+                "/srv/sets/fashion-mnist/t10k-labels-idx1-ubyte.gz"
+            )),
+            "; download it again with `cargo xtask data fashion-mnist --data-dir /srv/sets`"
+        );
+        assert_eq!(
+            download_again(Path::new("mnist/train-images-idx3-ubyte")),
+            "; download it again with `cargo xtask data mnist`"
+        );
+        assert_eq!(
+            download_again(Path::new("fuzz-input")),
+            "; download it again with `cargo xtask data`"
+        );
+    }
+
+    #[test]
+    fn text_in_place_of_a_magic_number_is_named() {
+        let html = u32::from_be_bytes(*b"<!DO");
+        assert!(
+            text_start(html).contains("\"<!DO\""),
+            "{}",
+            text_start(html)
+        );
+        assert_eq!(text_start(0x0000_0803), "");
+    }
 }

@@ -4,6 +4,7 @@ mod vi_data {
     mod fixtures;
 
     mod idx_format;
+    mod messages;
     mod robustness;
     mod split_files;
 

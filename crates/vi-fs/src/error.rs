@@ -25,6 +25,8 @@ pub enum Operation {
     List,
     /// Removing a file or folder.
     Remove,
+    /// Creating, locking or writing a run's lock file.
+    Lock,
 }
 
 impl fmt::Display for Operation {
@@ -38,6 +40,7 @@ impl fmt::Display for Operation {
             Self::Link => "create a temporary link beside",
             Self::List => "list the folder",
             Self::Remove => "remove",
+            Self::Lock => "lock",
         })
     }
 }

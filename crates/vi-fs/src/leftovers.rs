@@ -87,6 +87,54 @@ fn sibling(path: &Path, kind: LeftoverKind) -> PathBuf {
     path.with_file_name(format!(".{name}.{}-{}", kind.tag(), std::process::id()))
 }
 
+/// The longest file name the common file systems take (ext4, XFS, Btrfs,
+/// tmpfs, APFS, NTFS): 255 bytes.
+pub const NAME_LIMIT: usize = 255;
+
+/// The longest path Linux takes in one system call (`PATH_MAX` less its
+/// final zero byte): 4095 bytes.
+pub const PATH_LIMIT: usize = 4095;
+
+/// Bytes that [`temporary_sibling`] and [`previous_sibling`] add to a name
+/// at most: `.` before it and `.tmp-<pid>` after it, with a pid of up to
+/// ten digits.
+pub const SIBLING_EXTRA: usize = 1 + ".tmp-".len() + 10;
+
+/// Checks that the names derived from `path` while it is written — its
+/// [`temporary_sibling`] and [`previous_sibling`] — fit the limits of
+/// [`NAME_LIMIT`] bytes per name and [`PATH_LIMIT`] per path, so that a
+/// caller can refuse a name before work whose result could not be saved.
+///
+/// # Errors
+/// [`Operation::Create`] naming `path`, with an
+/// [`io::ErrorKind::InvalidFilename`] error that says how long the name is
+/// and how long it may be.
+pub fn check_name_length(path: &Path) -> Result<()> {
+    let name = path.file_name().map_or(0, |name| name.len());
+    let whole = path.as_os_str().len();
+    let reason = if name + SIBLING_EXTRA > NAME_LIMIT {
+        format!(
+            "its name is {name} bytes long, and with the `.tmp-<pid>` added while it is \
+             written (up to {SIBLING_EXTRA} bytes) it would pass the {NAME_LIMIT}-byte limit \
+             of file names; choose a name of at most {} bytes",
+            NAME_LIMIT - SIBLING_EXTRA
+        )
+    } else if whole + SIBLING_EXTRA > PATH_LIMIT {
+        format!(
+            "the path is {whole} bytes long, and with the `.tmp-<pid>` added while it is \
+             written (up to {SIBLING_EXTRA} bytes) it would pass the {PATH_LIMIT}-byte limit \
+             of paths; choose a shorter path"
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        Operation::Create,
+        path,
+        io::Error::new(io::ErrorKind::InvalidFilename, reason),
+    ))
+}
+
 /// The leftover entries of `dir`, in name order; none if `dir` does not
 /// exist.
 ///
@@ -164,6 +212,26 @@ mod tests {
         ] {
             assert_eq!(Leftover::parse(Path::new(name)), None, "{name}");
         }
+    }
+
+    #[test]
+    fn names_are_checked_with_their_longest_suffix() {
+        let fits = "n".repeat(NAME_LIMIT - SIBLING_EXTRA);
+        check_name_length(&Path::new("results").join(&fits)).unwrap();
+        let longest = temporary_sibling(&Path::new("results").join(&fits));
+        assert!(longest.file_name().unwrap().len() <= NAME_LIMIT);
+
+        let too_long = format!("{fits}n");
+        let error = check_name_length(&Path::new("results").join(&too_long)).unwrap_err();
+        assert_eq!(error.operation(), Operation::Create);
+        assert_eq!(error.io_error().kind(), io::ErrorKind::InvalidFilename);
+        let message = error.to_string();
+        assert!(message.contains("240 bytes"), "{message}");
+        assert!(message.contains("at most 239 bytes"), "{message}");
+
+        let deep = "d/".repeat(PATH_LIMIT / 2);
+        let error = check_name_length(&Path::new(&deep).join("out")).unwrap_err();
+        assert!(error.to_string().contains("limit of paths"), "{error}");
     }
 
     #[test]

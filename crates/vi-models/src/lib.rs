@@ -82,9 +82,9 @@ pub use linear_regression::{
     LinearRegressionConfig, Predictive,
 };
 pub use train::{
-    BatchFinished, Checkpoint, EpochRecord, EpochStarted, History, ImportanceSampling,
-    NullObserver, Observer, OptimizerConfig, Stream, TrainConfig, Trainer, derived_seed,
-    mean_log_likelihood, mean_negative_elbo,
+    BatchFinished, Checkpoint, CheckpointProbe, DataSelection, EpochRecord, EpochStarted, History,
+    ImportanceSampling, NullObserver, Observer, OptimizerConfig, SplitSelection, Stream,
+    TrainConfig, Trainer, derived_seed, mean_log_likelihood, mean_negative_elbo,
 };
 pub use vae::{
     Architecture, BernoulliConvVae, BernoulliConvVaeConfig, DiagonalNormal, ElboEstimator,

@@ -10,6 +10,7 @@ mod vi_models {
     mod bayesian_linear_regression;
     mod bernoulli_conv_vae;
     mod checkpoint;
+    mod checkpoint_identity;
     mod config_errors;
     mod conjugate_posterior;
     mod elbo_estimators;

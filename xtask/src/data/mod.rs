@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::ValueEnum;
+use vi_fs::outln;
 
 pub use download::{FileOutcome, fetch_set};
 pub use sets::DataSet;
@@ -77,11 +78,11 @@ pub fn ensure(data_dir: &Path, which: Which, mirror: Option<&str>) -> Result<()>
             .count();
         for (name, outcome) in &outcomes {
             if let FileOutcome::Downloaded(from) = outcome {
-                println!("data: {}/{name} downloaded and verified ({from})", set.name);
+                outln!("data: {}/{name} downloaded and verified ({from})", set.name);
             }
         }
         if fresh == 0 {
-            println!(
+            outln!(
                 "data: {} already present and verified in {}",
                 set.name,
                 dir.display()

@@ -19,6 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use vi_fs::outln;
 
 pub use layout::TORCH_VERSION;
 use layout::{Install, check};
@@ -273,19 +274,19 @@ pub fn ensure(root: &Path, args: &Args) -> Result<Outcome> {
     let outcome = installer.ensure()?;
     match &outcome {
         Outcome::UserProvided(path) => {
-            println!(
+            outln!(
                 "libtorch: using LIBTORCH={} (libtorch {TORCH_VERSION})",
                 path.display()
             );
         }
         Outcome::AlreadyInstalled(path) => {
-            println!(
+            outln!(
                 "libtorch: {TORCH_VERSION} already installed in {}; nothing to do",
                 path.display()
             );
         }
         Outcome::Installed(path, source) => {
-            println!(
+            outln!(
                 "libtorch: installed {TORCH_VERSION} from {source} into {}",
                 path.display()
             );
@@ -295,7 +296,7 @@ pub fn ensure(root: &Path, args: &Args) -> Result<Outcome> {
     if previous.is_some() && previous != current {
         // torch-sys decides at build time whether to link libtorch_cuda; the
         // LIBTORCH path did not change, so cargo would not rebuild it.
-        println!("libtorch: active build changed; cleaning torch-sys so it is rebuilt");
+        outln!("libtorch: active build changed; cleaning torch-sys so it is rebuilt");
         let status = crate::cargo()
             .current_dir(root)
             .args(["clean", "--quiet", "--package", "torch-sys"])

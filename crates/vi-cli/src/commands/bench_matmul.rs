@@ -7,8 +7,11 @@ use std::time::Instant;
 use anyhow::Result;
 use serde::Serialize;
 use tch::{Device, Kind, Tensor};
+use vi_fs::outln;
 
 use crate::args;
+use crate::bounds::Machine;
+use crate::bounds::tutorials::check_matmul;
 
 /// Flags of `vi bench-matmul`.
 #[derive(Debug, clap::Args)]
@@ -43,6 +46,7 @@ pub fn run(args: &Args) -> Result<()> {
     if let Some(threads) = args.threads {
         tch::set_num_threads(threads);
     }
+    check_matmul(args.size.unsigned_abs(), &Machine::get())?;
     tch::manual_seed(0);
     let n = args.size;
     let a = Tensor::f_randn([n, n], (Kind::Float, Device::Cpu))?;
@@ -66,6 +70,6 @@ pub fn run(args: &Args) -> Result<()> {
         seconds,
         gflops: flops / seconds / 1e9,
     };
-    println!("{}", serde_json::to_string(&rate)?);
+    outln!("{}", serde_json::to_string(&rate)?);
     Ok(())
 }

@@ -12,6 +12,7 @@ use vi_models::presets::{self, VaePreset};
 use vi_models::{BernoulliConvVae, BernoulliConvVaeConfig};
 
 use crate::args;
+use crate::bounds::vae::{Affine, Footprint};
 use crate::vae::{
     EstimatorChoice, Figure, NoRecords, OwnFlags, VaeArgs, VaeCommand, VaeFlags, VaePlan,
 };
@@ -65,6 +66,45 @@ impl VaeCommand for Cvae {
     fn title(_plan: &VaePlan<BernoulliConvVaeConfig>, latent_dim: i64) -> String {
         format!("tutorial 4: convolutional VAE, latent dimension {latent_dim}")
     }
+
+    /// The layers of `BernoulliConvVae` (shapes in its documentation):
+    /// convolutions `1→32` and `32→64` (3×3), the dense `2304 → 2L` and
+    /// `L → 1568`, transposed convolutions `32→64`, `64→32` and `32→1`
+    /// (3×3). Per image, the encoder's maps (32×13×13, 64×6×6, each with
+    /// its ReLU: 15,424 values) and the decoder's (the dense output, the
+    /// full and cropped maps of 64×15×15 / 64×14×14 and 32×29×29 /
+    /// 32×28×28 with their ReLUs, the logits: 121,337 values), the input
+    /// and the per-pixel loss terms, times three for saved values and
+    /// gradients; a decoded sample holds the decoder's maps.
+    fn footprint(model: &BernoulliConvVaeConfig) -> Footprint {
+        const ENCODER_VALUES: u64 = 2 * (32 * 13 * 13) + 2 * (64 * 6 * 6);
+        const DECODER_VALUES: u64 = 2 * 1568
+            + (64 * 15 * 15 + 2 * (64 * 14 * 14))
+            + (32 * 29 * 29 + 2 * (32 * 28 * 28))
+            + (29 * 29 + 28 * 28);
+        const PIXELS: u64 = 784;
+        let conv = |inputs: u64, outputs: u64| inputs * outputs * 9 + outputs;
+        Footprint {
+            parameters: Affine {
+                fixed: conv(1, 32)
+                    + conv(32, 64)
+                    + 1568
+                    + conv(32, 64)
+                    + conv(64, 32)
+                    + conv(32, 1),
+                per_latent: 2 * (64 * 6 * 6 + 1) + 1568,
+            },
+            per_image: Affine {
+                fixed: 3 * (4 * PIXELS + ENCODER_VALUES + DECODER_VALUES),
+                per_latent: 15,
+            },
+            per_sample: Affine {
+                fixed: DECODER_VALUES + 2 * PIXELS,
+                per_latent: 1,
+            },
+            latent_dim: model.latent_dim as u64,
+        }
+    }
 }
 
 /// Flags of `vi cvae`; the defaults are tutorial 4's.
@@ -86,7 +126,7 @@ pub struct Args {
 
     /// The IWAE estimate averages over the first N test images (all of them
     /// if the test set is smaller).
-    #[arg(long, value_name = "N", value_parser = args::size)]
+    #[arg(long, value_name = "N", value_parser = args::image_count)]
     pub iwae_images: Option<usize>,
 
     #[command(flatten)]

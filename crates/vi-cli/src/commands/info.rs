@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tch::Cuda;
+use vi_fs::outln;
 
 use crate::versions;
 
@@ -53,20 +54,21 @@ pub fn run(args: &Args) -> Result<()> {
     let info = gather();
     if args.json {
         let text = serde_json::to_string_pretty(&info).context("formatting vi info as JSON")?;
-        println!("{text}");
+        outln!("{text}");
         return Ok(());
     }
-    println!("vi        {}", info.vi);
-    println!("tch       {}", info.tch);
-    println!("libtorch  {}", info.libtorch);
-    println!("threads   {}", info.threads);
+    outln!("vi        {}", info.vi);
+    outln!("tch       {}", info.tch);
+    outln!("libtorch  {}", info.libtorch);
+    outln!("threads   {}", info.threads);
     if info.cuda.available {
-        println!(
+        outln!(
             "cuda      {} device(s), cuDNN {}",
-            info.cuda.devices, info.cuda.cudnn
+            info.cuda.devices,
+            info.cuda.cudnn
         );
     } else {
-        println!("cuda      not available (CPU only)");
+        outln!("cuda      not available (CPU only)");
     }
     Ok(())
 }

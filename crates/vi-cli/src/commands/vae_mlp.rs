@@ -10,6 +10,7 @@ use vi_models::presets::{self, VaePreset};
 use vi_models::{MlpVae, MlpVaeConfig};
 
 use crate::args;
+use crate::bounds::vae::{Affine, Footprint};
 use crate::vae::{Figure, NoRecords, OwnFlags, VaeArgs, VaeCommand, VaeFlags, VaePlan};
 
 /// `vi vae-mlp`.
@@ -49,6 +50,45 @@ impl VaeCommand for VaeMlp {
 
     fn title(_plan: &VaePlan<MlpVaeConfig>, latent_dim: i64) -> String {
         format!("tutorial 3: MLP VAE, latent dimension {latent_dim}")
+    }
+
+    /// Encoder `D → h₁ → … → hₙ`, heads `hₙ → L` for μ and log σ², decoder
+    /// `L → hₙ → … → h₁ → D`, each layer `(in + 1) · out` parameters. A
+    /// training step keeps per image the input, each layer's output and
+    /// activation, `z` and its noise, the logits and the loss's per-pixel
+    /// terms, and a gradient of each (three times their sum, estimated); a
+    /// decoded sample, the decoder's outputs and the per-pixel terms.
+    fn footprint(model: &MlpVaeConfig) -> Footprint {
+        let pixels = model.input_dim as u64;
+        let hidden: Vec<u64> = model.hidden_dims.iter().map(|&h| h as u64).collect();
+        let chain = |dims: &[u64]| -> u64 { dims.windows(2).map(|w| (w[0] + 1) * w[1]).sum() };
+        let encoder: Vec<u64> = std::iter::once(pixels)
+            .chain(hidden.iter().copied())
+            .collect();
+        let last = encoder.last().copied().unwrap_or(pixels);
+        let decoder_rest: Vec<u64> = hidden
+            .iter()
+            .rev()
+            .copied()
+            .chain(std::iter::once(pixels))
+            .collect();
+        let first_decoded = decoder_rest.first().copied().unwrap_or(pixels);
+        let widths: u64 = hidden.iter().sum();
+        Footprint {
+            parameters: Affine {
+                fixed: chain(&encoder) + first_decoded + chain(&decoder_rest),
+                per_latent: 2 * (last + 1) + first_decoded,
+            },
+            per_image: Affine {
+                fixed: 3 * (5 * pixels + 2 * widths),
+                per_latent: 12,
+            },
+            per_sample: Affine {
+                fixed: widths + 3 * pixels,
+                per_latent: 1,
+            },
+            latent_dim: model.latent_dim as u64,
+        }
     }
 }
 

@@ -34,11 +34,11 @@ pub struct VaeArgs {
     /// Seed of every random draw (initialization, batch order,
     /// binarization, noise); the same seed on one CPU thread gives the same
     /// numbers.
-    #[arg(long)]
+    #[arg(long, value_parser = args::seed)]
     pub seed: Option<u64>,
 
     /// Epochs of the complete run (with --resume: train until this many).
-    #[arg(long, value_parser = args::size)]
+    #[arg(long, value_parser = args::epochs)]
     pub epochs: Option<usize>,
 
     /// Images per batch, for training and the per-epoch test loss.
@@ -64,23 +64,30 @@ pub struct VaeArgs {
     pub iwae_chunk: Option<i64>,
 
     /// Train on the first N training images only (quick runs).
-    #[arg(long, value_name = "N", value_parser = args::size)]
+    #[arg(long, value_name = "N", value_parser = args::image_count)]
     pub train_limit: Option<usize>,
 
     /// Evaluate on the first N test images only (quick runs).
-    #[arg(long, value_name = "N", value_parser = args::size)]
+    #[arg(long, value_name = "N", value_parser = args::image_count)]
     pub test_limit: Option<usize>,
 
-    /// Checkpoint file, rewritten after every epoch [default: beside the
-    /// output folder, <OUT>.checkpoint.safetensors].
+    /// Checkpoint file, rewritten after every epoch; by default
+    /// `<OUT>.checkpoint.safetensors`, beside the output folder.
     #[arg(long, value_name = "FILE")]
     pub checkpoint: Option<PathBuf>,
 
     /// Continue the run stored in the checkpoint: its model, optimizer
-    /// state, settings and history; --epochs may extend it. Pass the same
-    /// --data-dir, --train-limit and --test-limit as the first run.
+    /// state, settings and history; --epochs may extend it. It must see the
+    /// same data (--data-dir, --train-limit, --test-limit) as the first run.
     #[arg(long)]
     pub resume: bool,
+
+    /// Start afresh although the checkpoint holds an earlier run, which this
+    /// run replaces after its first epoch. Without it (or --resume) such a
+    /// run is refused, so that no run is overwritten by accident; a file
+    /// that is not a vi checkpoint is never overwritten.
+    #[arg(long, conflicts_with = "resume")]
+    pub restart: bool,
 }
 
 /// A VAE subcommand's settings, checked: what [`super::run`] runs.
@@ -118,6 +125,8 @@ pub struct TrainingPlan {
     pub checkpoint: PathBuf,
     /// Continue from the checkpoint instead of starting afresh.
     pub resume: bool,
+    /// Start afresh even if the checkpoint holds an earlier run.
+    pub restart: bool,
     /// The configuration of a fresh run.
     pub config: TrainConfig,
     /// The flags given explicitly, which a resumed run checks against its
@@ -204,6 +213,7 @@ impl VaeArgs {
             log_likelihood_images: own.log_likelihood_images.or(defaults.num_images),
             checkpoint,
             resume: self.resume,
+            restart: self.restart,
             config,
             given: GivenFlags {
                 seed: self.seed,
@@ -231,7 +241,8 @@ pub fn default_checkpoint(out: &Path) -> Result<PathBuf, String> {
             out.display()
         )
     })?;
-    let file = format!("{}.checkpoint.safetensors", name.to_string_lossy());
+    let mut file = name.to_os_string();
+    file.push(".checkpoint.safetensors");
     Ok(out.with_file_name(file))
 }
 

@@ -3,6 +3,8 @@
 //! epoch beyond the losses. [`run`](super::run) does everything else, the
 //! same way for every VAE subcommand.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::Result;
 use serde::Serialize;
 use vi_models::presets::VaePreset;
@@ -13,6 +15,7 @@ use super::args::{TrainingPlan, VaePlan};
 use super::data::Splits;
 use super::figures::Figure;
 use super::training::Run;
+use crate::bounds::vae::Footprint;
 use crate::commands::Experiment;
 use crate::output::Staging;
 
@@ -52,6 +55,10 @@ pub trait VaeCommand {
 
     /// The first line of the report on stdout (the seed is appended).
     fn title(plan: &VaePlan<ModelConfig<Self>>, latent_dim: i64) -> String;
+
+    /// What the model allocates, for the memory bounds of the size flags
+    /// (`bounds::vae`): its parameters exactly, its activations estimated.
+    fn footprint(model: &ModelConfig<Self>) -> Footprint;
 }
 
 /// What a subcommand records about its model after every epoch, besides
@@ -60,6 +67,12 @@ pub trait EpochRecords<M: Vae>: Sized {
     /// Its fields of `summary.json`, after `model` and before the shared
     /// ones (`()` for none).
     type Fields: Serialize;
+
+    /// Files it keeps beside `checkpoint`, which the run claims with it
+    /// (their names are checked, dead runs' leftovers of them removed).
+    fn companion_files(_checkpoint: &Path) -> Vec<PathBuf> {
+        Vec::new()
+    }
 
     /// Starts the records of a fresh run, or continues those of a run
     /// resumed after `run.resumed_from_epoch` epochs.

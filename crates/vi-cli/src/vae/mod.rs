@@ -13,9 +13,12 @@
 //! manifold, latent scatter, with principal components beyond two latent
 //! dimensions) and `Summary` (`summary.json`). The checkpoint lives outside
 //! the output folder (by default `<OUT>.checkpoint.safetensors`), so
-//! replacing the folder never touches it.
+//! replacing the folder never touches it; `CheckpointClaim` holds it for
+//! the run and refuses to write over anything but a vi checkpoint the user
+//! asked to continue (`--resume`) or replace (`--restart`).
 
 mod args;
+mod checkpoint_claim;
 mod choices;
 mod command;
 mod data;

@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use vi_fs::errln;
 use vi_models::{BatchFinished, EpochRecord, EpochStarted, Observer, Phase};
 
 /// Reports a [`vi_models::Trainer`]'s events.
@@ -75,7 +76,7 @@ impl Observer for Progress {
         let test = record
             .test_neg_elbo
             .map_or_else(|| "-".to_owned(), |loss| format!("{loss:.4}"));
-        eprintln!(
+        errln!(
             "epoch {:>3}/{}  train −ELBO {:.4}  test −ELBO {test}  ({:.1} s + {:.1} s test)",
             record.epoch,
             self.epochs.max(record.epoch),

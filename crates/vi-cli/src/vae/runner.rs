@@ -1,6 +1,7 @@
 //! The one VAE experiment: every VAE subcommand runs through [`run`], with
-//! what its [`VaeCommand`] declares. Select the device, stage the output
-//! folder, load the data, start or resume the trainer, train with a
+//! what its [`VaeCommand`] declares. Select the device, claim and stage the
+//! output folder, claim the checkpoint, load the data, check the sizes
+//! against the machine, start or resume the trainer, train with a
 //! checkpoint after every epoch, estimate the log-likelihood, write
 //! `history.csv`, `elbo.png`, the figures and `summary.json`, swap the
 //! folder in, report.
@@ -8,15 +9,19 @@
 use std::time::Instant;
 
 use anyhow::Result;
+use vi_fs::outln;
 use vi_models::{Architecture, Vae};
 
 use super::args::VaePlan;
+use super::checkpoint_claim::CheckpointClaim;
 use super::command::{EpochRecords, ModelConfig, VaeCommand};
 use super::data::Splits;
 use super::device::Compute;
 use super::figures::{VaeFigures, elbo_chart};
 use super::summary::{RunSummary, Summary, write_history};
 use super::training::{LogLikelihood, Run};
+use crate::bounds::{Machine, vae::check_run};
+use crate::failure::name_allocation_failure;
 use crate::output::{SUMMARY_FILE, Staging};
 
 /// Trains `C`'s model as `plan` says (or continues a checkpoint's run) and
@@ -32,9 +37,26 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
     let training = &plan.training;
     let compute = Compute::select(training.device, training.threads)?;
     let mut staging = Staging::new(&plan.out, C::NAME)?;
+    let companions = C::Records::companion_files(&training.checkpoint);
+    let _checkpoint = CheckpointClaim::new(&plan.out, training, &companions)?;
     let splits = Splits::load(training, preset.collection)?;
-    let mut run =
-        Run::<C::Model>::start(training, plan.model.as_ref(), &preset.model, compute.device)?;
+    let sizes = |model: &ModelConfig<C>, config: &vi_models::TrainConfig| {
+        check_run(
+            C::footprint(model),
+            config,
+            training,
+            &splits,
+            &Machine::get(),
+        )
+    };
+    let mut run = Run::<C::Model>::start(
+        training,
+        plan.model.as_ref(),
+        &preset.model,
+        compute.device,
+        &splits.selection,
+        sizes,
+    )?;
     let mut records = C::Records::start(training, &splits, &run)?;
     run.fit(&splits, &training.checkpoint, |trainer| {
         records.after_epoch(trainer)
@@ -54,8 +76,12 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
     let elbo = elbo_chart(history, C::ELBO_TITLE);
     staging.save_chart("elbo.png", &elbo)?;
     let mut notes = Vec::new();
-    VaeFigures::new(trainer, &splits.test).save(C::FIGURES, &mut staging, &mut notes)?;
-    records.draw(trainer, elbo, &mut staging)?;
+    let drawing =
+        |error| name_allocation_failure(error, "while drawing the figures", "--batch-size");
+    VaeFigures::new(trainer, &splits.test)
+        .save(C::FIGURES, &mut staging, &mut notes)
+        .map_err(drawing)?;
+    records.draw(trainer, elbo, &mut staging).map_err(drawing)?;
 
     let summary = Summary {
         command: C::NAME,
@@ -80,11 +106,11 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
         .run
         .report(&format!("{title} (seed {})", summary.seed));
     for line in records.report() {
-        println!("{line}");
+        outln!("{line}");
     }
     for note in &notes {
-        println!("  note: {note}");
+        outln!("  note: {note}");
     }
-    println!("{written}");
+    outln!("{written}");
     Ok(())
 }

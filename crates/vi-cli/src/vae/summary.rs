@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use vi_data::Collection;
+use vi_fs::outln;
 use vi_models::{History, TrainConfig, Vae};
 
 use super::args::TrainingPlan;
@@ -34,7 +35,9 @@ pub struct RunSummary {
     /// Epochs, batches, optimizer and seed of the run (those of the
     /// checkpoint when resumed).
     pub training: TrainConfig,
-    /// The checkpoint file, rewritten after every epoch.
+    /// The checkpoint file, rewritten after every epoch (any path: one
+    /// that is not UTF-8 is written with U+FFFD for its undecodable bytes).
+    #[serde(serialize_with = "crate::output::path_text")]
     pub checkpoint: PathBuf,
     /// Epochs the checkpoint held when the run was resumed; 0 for a fresh
     /// run.
@@ -59,7 +62,8 @@ pub struct RunSummary {
 pub struct DataSummary {
     /// `mnist` or `fashion-mnist`.
     pub collection: &'static str,
-    /// The folder it was read from.
+    /// The folder it was read from (as `checkpoint`, any path).
+    #[serde(serialize_with = "crate::output::path_text")]
     pub data_dir: PathBuf,
     /// Training images used.
     pub train_images: usize,
@@ -144,7 +148,7 @@ impl RunSummary {
 
     /// The human summary on stdout, after a first line naming the run.
     pub fn report(&self, title: &str) {
-        println!("{title}");
+        outln!("{title}");
         let resumed = match self.resumed_from_epoch {
             0 => String::new(),
             epoch => format!(", resumed after epoch {epoch}"),
@@ -153,7 +157,7 @@ impl RunSummary {
             1 => "1 thread".to_owned(),
             threads => format!("{threads} threads"),
         };
-        println!(
+        outln!(
             "  {} epochs on {} images ({} with {threads}{resumed}): {:.2} s per epoch",
             self.timing.epochs.len(),
             self.data.train_images,
@@ -163,12 +167,12 @@ impl RunSummary {
         let test = self
             .final_test_neg_elbo
             .map_or_else(|| "-".to_owned(), |loss| format!("{loss:.4}"));
-        println!(
+        outln!(
             "  final −ELBO: train {:.4}, test {test} nats",
             self.final_train_neg_elbo
         );
         if let Some(estimate) = &self.log_likelihood {
-            println!(
+            outln!(
                 "  test log p(x) ≈ {:.4} nats (IWAE, k = {}, {} images, {:.1} s)",
                 estimate.test_log_likelihood,
                 estimate.num_samples,
@@ -176,7 +180,7 @@ impl RunSummary {
                 estimate.seconds
             );
         }
-        println!("  checkpoint: {}", self.checkpoint.display());
+        outln!("  checkpoint: {}", self.checkpoint.display());
     }
 }
 

@@ -1,7 +1,8 @@
 //! A VAE run's training: a fresh trainer or one resumed from the
-//! checkpoint (refusing a checkpoint of another model or settings), the
-//! epochs with progress and a checkpoint after each, and the final
-//! importance-sampled log-likelihood.
+//! checkpoint (refusing a checkpoint of another model, settings or data),
+//! the epochs with progress and a checkpoint after each, and the final
+//! importance-sampled log-likelihood. Allocations that fail in either are
+//! reported with the flags that size them.
 
 use std::fs;
 use std::path::Path;
@@ -11,12 +12,19 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use tch::Device;
 use vi_data::ImageDataset;
-use vi_models::{Checkpoint, Error as ModelError, ImportanceSampling, TrainConfig, Trainer, Vae};
+use vi_fs::errln;
+use vi_models::{
+    Checkpoint, DataSelection, Error as ModelError, ImportanceSampling, TrainConfig, Trainer, Vae,
+};
 
 use super::args::{GivenFlags, TrainingPlan};
 use super::choices::OptimizerChoice;
-use super::data::Splits;
+use super::data::{Splits, check_same_data};
 use super::progress::Progress;
+use crate::failure::name_allocation_failure;
+
+/// The flags that size a training step, for allocation failures.
+const TRAINING_FLAGS: &str = "--batch-size or --latent-dim";
 
 /// A trainer, fresh or resumed.
 #[derive(Debug)]
@@ -35,22 +43,34 @@ impl<M: Vae> Run<M> {
     /// `requested` is the model configuration the subcommand's flags ask
     /// for (`None` when no model flag was given); a fresh run builds
     /// `requested` or else `default`, a resumed one checks that the
-    /// checkpoint holds `requested`.
+    /// checkpoint holds `requested`. `data` is what the run loaded: a fresh
+    /// run records it in its checkpoints, a resumed one refuses other data
+    /// than its checkpoint recorded. `sizes` checks the model and training
+    /// settings in effect (the flags', or the checkpoint's) before the
+    /// model is built.
     ///
     /// # Errors
-    /// Invalid model settings; with `--resume`, a missing or corrupt
-    /// checkpoint, one of another architecture or configuration, a flag
-    /// that contradicts its settings, or `--epochs` below its epoch.
+    /// Invalid model settings; `sizes`' errors; with `--resume`, a missing
+    /// or corrupt checkpoint, one of another architecture, configuration or
+    /// data, a flag that contradicts its settings, or `--epochs` below its
+    /// epoch.
     pub fn start(
         plan: &TrainingPlan,
         requested: Option<&M::Config>,
         default: &M::Config,
         device: Device,
+        data: &DataSelection,
+        sizes: impl FnOnce(&M::Config, &TrainConfig) -> Result<()>,
     ) -> Result<Self> {
         if !plan.resume {
             let model = requested.unwrap_or(default);
-            let trainer = Trainer::<M>::new(model, plan.config.clone(), device)
-                .context("invalid settings")?;
+            sizes(model, &plan.config)?;
+            let mut trainer = Trainer::<M>::new(model, plan.config.clone(), device)
+                .context("invalid settings")
+                .map_err(|error| {
+                    name_allocation_failure(error, "while building the model", "--latent-dim")
+                })?;
+            trainer.set_data_selection(data.clone());
             return Ok(Self {
                 trainer,
                 resumed_from_epoch: None,
@@ -70,7 +90,23 @@ impl<M: Vae> Run<M> {
         }
         .with_context(context)?;
         check_flags(&plan.given, checkpoint.train_config()).with_context(context)?;
-        let mut trainer = Trainer::<M>::resume(&checkpoint, device).with_context(context)?;
+        if let Some(recorded) = checkpoint.data_selection() {
+            check_same_data(recorded, data).with_context(context)?;
+        }
+        let stored = checkpoint
+            .model_config::<M::Config>()
+            .with_context(context)?;
+        sizes(&stored, checkpoint.train_config())?;
+        let mut trainer = Trainer::<M>::resume(&checkpoint, device)
+            .with_context(context)
+            .map_err(|error| {
+                name_allocation_failure(error, "while restoring the model", "--latent-dim")
+            })?;
+        // A checkpoint written before checkpoints recorded their data
+        // cannot be checked; from now on it records this run's.
+        if trainer.data_selection().is_none() {
+            trainer.set_data_selection(data.clone());
+        }
         let epochs = plan
             .given
             .epochs
@@ -151,7 +187,11 @@ fn training_failed(error: ModelError, checkpoint: &Path) -> anyhow::Error {
         ),
         _ => "training failed".to_owned(),
     };
-    anyhow::Error::new(error).context(context)
+    name_allocation_failure(
+        anyhow::Error::new(error).context(context),
+        "while training",
+        TRAINING_FLAGS,
+    )
 }
 
 /// The importance-sampled test log-likelihood of a trained model.
@@ -183,7 +223,7 @@ impl LogLikelihood {
         let Some(sampling) = sampling else {
             return Ok(None);
         };
-        eprintln!(
+        errln!(
             "estimating the test log-likelihood: {} images × {} importance samples",
             test.len(),
             sampling.num_samples
@@ -191,7 +231,14 @@ impl LogLikelihood {
         let start = Instant::now();
         let mean = trainer
             .log_likelihood(test, &sampling)
-            .context("cannot estimate the test log-likelihood")?;
+            .context("cannot estimate the test log-likelihood")
+            .map_err(|error| {
+                name_allocation_failure(
+                    error,
+                    "while decoding a chunk of importance samples",
+                    "--iwae-chunk (or --batch-size)",
+                )
+            })?;
         Ok(Some(Self {
             num_images: test.len(),
             num_samples: sampling.num_samples,

@@ -59,9 +59,16 @@ fn tiny_run_writes_every_file() {
     }
     assert!(checkpoint_of(&out).is_file());
 
-    // More IWAE images than test images: all of the test images.
+    // More IWAE images than test images: all of the test images (a new
+    // run over the first one's checkpoint, so --restart).
     assert_success(&tiny(
-        &["--iwae-images", "5000", "--estimator", "analytic-kl"],
+        &[
+            "--iwae-images",
+            "5000",
+            "--estimator",
+            "analytic-kl",
+            "--restart",
+        ],
         &out,
     ));
     let summary = read_json(&out.join("summary.json"));

@@ -14,7 +14,7 @@ use crate::{assert_all_finite, assert_success, csv_shape, debris, read_json, std
 
 /// One quick epoch: 200 training and 100 test images, 5 importance
 /// samples, one thread (so that equal seeds give equal numbers).
-const TINY: &[(&str, &str)] = &[
+pub(crate) const TINY: &[(&str, &str)] = &[
     ("--epochs", "1"),
     ("--train-limit", "200"),
     ("--test-limit", "100"),
@@ -234,20 +234,24 @@ fn resume_refuses_what_does_not_fit() {
         &["architecture is conv-vae, expected mlp-vae"],
     );
 
-    // Truncated and garbage files.
-    let corrupt = dir.path().join("corrupt.safetensors");
-    for bytes in [
-        &good[..good.len() / 2],
-        b"not a checkpoint at all".as_slice(),
+    // Truncated and garbage files: the first is a checkpoint whose tensors
+    // are cut off, the second is no checkpoint at all.
+    let broken = dir.path().join("broken.safetensors");
+    for (bytes, expected) in [
+        (&good[..good.len() / 2], "is corrupt"),
+        (
+            b"not a checkpoint at all".as_slice(),
+            "is not a vi checkpoint",
+        ),
     ] {
-        fs::write(&corrupt, bytes).expect("writable");
+        fs::write(&broken, bytes).expect("writable");
         assert_fails(
             &tiny(
-                &["--resume", "--checkpoint", corrupt.to_str().expect("UTF-8")],
+                &["--resume", "--checkpoint", broken.to_str().expect("UTF-8")],
                 &out,
             ),
             1,
-            &["corrupt"],
+            &[expected],
         );
     }
     assert_eq!(fs::read(&checkpoint).expect("kept"), good);
@@ -275,7 +279,7 @@ fn divergence_stops_with_the_epoch_and_batch() {
     let checkpoint = fs::read(checkpoint_of(&out)).expect("written");
 
     assert_fails(
-        &tiny(&["--lr", "1e9"], &out),
+        &tiny(&["--lr", "1e9", "--restart"], &out),
         1,
         &["diverged", "non-finite training loss", "epoch 1, batch 2"],
     );

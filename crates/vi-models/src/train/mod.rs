@@ -5,6 +5,7 @@
 
 mod checkpoint;
 mod config;
+mod data_selection;
 mod evaluate;
 mod history;
 mod observer;
@@ -12,8 +13,9 @@ mod optimizer;
 mod streams;
 mod trainer;
 
-pub use checkpoint::Checkpoint;
+pub use checkpoint::{Checkpoint, CheckpointProbe};
 pub use config::{OptimizerConfig, TrainConfig};
+pub use data_selection::{DataSelection, SplitSelection};
 pub use evaluate::{ImportanceSampling, mean_log_likelihood, mean_negative_elbo};
 pub use history::{EpochRecord, History};
 pub use observer::{BatchFinished, EpochStarted, NullObserver, Observer};

@@ -11,6 +11,7 @@ use vi_data::{BatchOptions, ImageDataset};
 use crate::error::{Error, Phase, Result};
 use crate::train::checkpoint::{self, Checkpoint, CheckpointContents};
 use crate::train::config::TrainConfig;
+use crate::train::data_selection::DataSelection;
 use crate::train::evaluate::{
     BatchLoss, ImportanceSampling, mean_log_likelihood, negative_elbo_pass,
 };
@@ -56,6 +57,7 @@ pub struct Trainer<M: Vae> {
     config: TrainConfig,
     optimizer: Optimizer,
     history: History,
+    data: Option<DataSelection>,
 }
 
 impl<M: Vae> Trainer<M> {
@@ -86,6 +88,7 @@ impl<M: Vae> Trainer<M> {
             config,
             optimizer,
             history: History::default(),
+            data: None,
         })
     }
 
@@ -102,6 +105,7 @@ impl<M: Vae> Trainer<M> {
         let mut trainer = Self::from_parts(var_store, model, checkpoint.train_config().clone())?;
         checkpoint.restore_optimizer(&mut trainer.optimizer)?;
         trainer.history = checkpoint.history().clone();
+        trainer.data = checkpoint.data_selection().cloned();
         Ok(trainer)
     }
 
@@ -123,6 +127,21 @@ impl<M: Vae> Trainer<M> {
     /// The epochs completed so far.
     pub fn history(&self) -> &History {
         &self.history
+    }
+
+    /// The data the run trains on, as the caller described it; `None`
+    /// until [`set_data_selection`](Self::set_data_selection) (or, resumed,
+    /// as the checkpoint recorded it).
+    pub fn data_selection(&self) -> Option<&DataSelection> {
+        self.data.as_ref()
+    }
+
+    /// Records what the run trains and is tested on in every checkpoint
+    /// written from now on, so that a run resumed from one can refuse other
+    /// data. The trainer does not check it against the data sets it is
+    /// given: that is the caller's description.
+    pub fn set_data_selection(&mut self, data: DataSelection) {
+        self.data = Some(data);
     }
 
     /// Sets the number of epochs of the complete run (for instance to
@@ -208,6 +227,7 @@ impl<M: Vae> Trainer<M> {
                 train_config: &self.config,
                 history: &self.history,
                 optimizer_steps: self.optimizer.steps(),
+                data: self.data.as_ref(),
                 tensors,
             },
         )

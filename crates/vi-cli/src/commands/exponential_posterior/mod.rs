@@ -9,12 +9,15 @@ use anyhow::{Context, Result};
 use tch::{Device, nn};
 use vi_core::{Distribution, Exponential};
 use vi_data::{ExponentialNormalConfig, exponential_normal_data};
+use vi_fs::outln;
 use vi_models::{
     ExponentialPosterior, ExponentialPosteriorConfig, ExponentialVariational,
     ExponentialVariationalConfig, Linspace,
 };
 
 use crate::args::{self, RunArgs};
+use crate::bounds::Machine;
+use crate::bounds::tutorials::{ExponentialSizes, check_exponential};
 use crate::commands::Experiment;
 use crate::output::{SUMMARY_FILE, Staging};
 use crate::tensor_values::{first, values};
@@ -143,6 +146,14 @@ impl Experiment for Args {
         };
         posterior.validate().map_err(|error| error.to_string())?;
         variational.validate().map_err(|error| error.to_string())?;
+        let sizes = ExponentialSizes {
+            observations: self.num_observations.unsigned_abs(),
+            grid_points: self.grid_points.unsigned_abs(),
+            theta_points: self.theta_points.unsigned_abs(),
+            samples: self.samples.unsigned_abs(),
+            steps: self.steps.unsigned_abs(),
+        };
+        check_exponential(&sizes, &Machine::get()).map_err(|error| error.to_string())?;
         Ok(Plan {
             out: self.out,
             data: ExponentialNormalConfig {
@@ -220,6 +231,6 @@ pub fn run(plan: &Plan) -> Result<()> {
     staging.write_json(SUMMARY_FILE, &summary)?;
     let written = staging.commit()?;
     summary::report(&summary);
-    println!("{written}");
+    outln!("{written}");
     Ok(())
 }

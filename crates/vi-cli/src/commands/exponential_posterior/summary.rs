@@ -5,6 +5,7 @@ use anyhow::Result;
 use serde::Serialize;
 use vi_core::GridPosterior;
 use vi_data::ExponentialNormalData;
+use vi_fs::outln;
 use vi_models::{ExponentialPosterior, KlCurve, ThetaTrace};
 
 use super::{COMMAND, Plan};
@@ -125,25 +126,29 @@ pub(super) fn summarize(
 
 /// The human summary on stdout.
 pub(super) fn report(summary: &Summary) {
-    println!(
+    outln!(
         "tutorial 2: exponential posterior (seed {}, λ = {})",
-        summary.seed, summary.prior_rate
+        summary.seed,
+        summary.prior_rate
     );
     let x: Vec<String> = summary
         .sampled_x
         .iter()
         .map(|x| format!("{x:.4}"))
         .collect();
-    println!("  sampled z {:.4}, x [{}]", summary.sampled_z, x.join(", "));
-    println!(
+    outln!("  sampled z {:.4}, x [{}]", summary.sampled_z, x.join(", "));
+    outln!(
         "  θ* = {:.6}  (−ELBO(θ*) = {:.4})",
-        summary.theta_star, summary.negative_elbo_at_theta_star
+        summary.theta_star,
+        summary.negative_elbo_at_theta_star
     );
-    println!(
+    outln!(
         "  KL on the grid: minimum {:.6} at θ = {:.6}; {:.6} at θ*",
-        summary.kl.minimum_kl, summary.kl.minimum_theta, summary.kl.kl_at_theta_star
+        summary.kl.minimum_kl,
+        summary.kl.minimum_theta,
+        summary.kl.kl_at_theta_star
     );
-    println!(
+    outln!(
         "  SGD {} steps: θ {} → {:.6} ({:+.4} from θ*)",
         summary.sgd.steps,
         summary.sgd.initial_theta,

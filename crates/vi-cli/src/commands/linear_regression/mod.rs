@@ -7,12 +7,15 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use tch::{Device, Kind, Tensor, nn};
 use vi_data::{LinearDataConfig, linear_data};
+use vi_fs::outln;
 use vi_models::{
     BayesianLinearRegression, BayesianLinearRegressionConfig, ConjugatePosterior, LinearRegression,
     LinearRegressionConfig, LossHistory,
 };
 
 use crate::args::{self, RunArgs};
+use crate::bounds::Machine;
+use crate::bounds::tutorials::{LinearRegressionSizes, check_linear_regression};
 use crate::commands::Experiment;
 use crate::output::{SUMMARY_FILE, Staging};
 use crate::tensor_values::{first, values};
@@ -125,6 +128,14 @@ impl Experiment for Args {
         };
         mle.validate().map_err(|error| error.to_string())?;
         vi.validate().map_err(|error| error.to_string())?;
+        let sizes = LinearRegressionSizes {
+            points: self.num_points.unsigned_abs(),
+            vi_samples: self.vi_samples.unsigned_abs(),
+            predictive_samples: self.predictive_samples.unsigned_abs(),
+            mle_epochs: self.mle_epochs.unsigned_abs(),
+            vi_epochs: self.vi_epochs.unsigned_abs(),
+        };
+        check_linear_regression(&sizes, &Machine::get()).map_err(|error| error.to_string())?;
         Ok(Plan {
             out: self.out,
             data: LinearDataConfig {
@@ -198,6 +209,6 @@ pub fn run(plan: &Plan) -> Result<()> {
     staging.write_json(SUMMARY_FILE, &summary)?;
     let written = staging.commit()?;
     summary::report(&summary);
-    println!("{written}");
+    outln!("{written}");
     Ok(())
 }

@@ -4,6 +4,7 @@
 use anyhow::Result;
 use serde::Serialize;
 use vi_data::LinearData;
+use vi_fs::outln;
 use vi_models::{BayesianLinearRegression, ConjugatePosterior, LinearRegression, LossHistory};
 
 use super::{COMMAND, Plan};
@@ -147,15 +148,19 @@ pub(super) fn summarize(
 /// The human summary on stdout.
 pub(super) fn report(summary: &Summary) {
     let (mle, vi, exact) = (&summary.mle, &summary.vi, &summary.exact);
-    println!(
+    outln!(
         "tutorial 1: MLE vs Bayesian linear regression ({} points, seed {})",
-        summary.data.num_points, summary.seed
+        summary.data.num_points,
+        summary.seed
     );
-    println!(
+    outln!(
         "  MLE   {:>5} epochs  slope {:.4}  intercept {:.4}  final MSE {:.4}",
-        mle.epochs, mle.slope, mle.intercept, mle.final_mse
+        mle.epochs,
+        mle.slope,
+        mle.intercept,
+        mle.final_mse
     );
-    println!(
+    outln!(
         "  VI    {:>5} epochs  w ~ N({:.4}, {:.4}²)  b ~ N({:.4}, {:.4}²)  -ELBO {:.2} (closed form {:.2})",
         vi.epochs,
         vi.weight_mu,
@@ -165,7 +170,7 @@ pub(super) fn report(summary: &Summary) {
         vi.final_loss,
         vi.expected_negative_elbo
     );
-    println!(
+    outln!(
         "  exact mean-field optimum  w ~ N({:.4}, {:.4}²)  b ~ N({:.4}, {:.4}²)  -ELBO {:.2}",
         exact.posterior_mean.weight,
         exact.mean_field_std.weight,
@@ -179,11 +184,11 @@ pub(super) fn report(summary: &Summary) {
         .abs()
         .max(vi.mean_error_in_sigmas.bias.abs());
     let sigma_ratio = vi.sigma_ratio.weight.max(vi.sigma_ratio.bias);
-    println!(
+    outln!(
         "  VI vs the optimum: means up to {mean_error:.2} σ off, σ up to {sigma_ratio:.2}× the optimal σ"
     );
     if mean_error > 1.0 || sigma_ratio > 1.5 {
-        println!(
+        outln!(
             "  the variational fit has not converged; \
              --vi-epochs 3000 --vi-lr 0.02 --vi-samples 16 reaches the optimum"
         );

@@ -16,6 +16,7 @@ use vi_models::presets::{self, TrainSet, VaePreset};
 use vi_models::{GaussianConvVae, GaussianConvVaeConfig};
 
 use crate::args;
+use crate::bounds::vae::{Affine, Footprint};
 use crate::vae::{EstimatorChoice, Figure, OwnFlags, VaeArgs, VaeCommand, VaeFlags, VaePlan};
 use posterior_log::PosteriorRecords;
 
@@ -56,6 +57,44 @@ impl VaeCommand for VaeConv {
         };
         format!("tutorial 2: convolutional VAE on {what}, latent dimension {latent_dim}")
     }
+
+    /// The layers of `GaussianConvVae` (shapes in its documentation): six
+    /// encoder convolutions `1→8→8→16→16→32→32` (3×3 but the last two,
+    /// 2×2), the heads `32 → L` for μ and log σ, the decoder's `L → 32`
+    /// (1×1) and `32→16→16→8→8→1` (3×3). Per image, the encoder's maps with
+    /// their LeakyReLUs and poolings (27,552 values) and the decoder's with
+    /// the upsamplings (17,488), the input and the per-pixel loss terms,
+    /// times three for saved values and gradients; a decoded sample holds
+    /// the decoder's maps.
+    fn footprint(model: &GaussianConvVaeConfig) -> Footprint {
+        const ENCODER_VALUES: u64 = 27_552;
+        const DECODER_VALUES: u64 = 17_488;
+        const PIXELS: u64 = 784;
+        let conv = |inputs: u64, outputs: u64, side: u64| inputs * outputs * side * side + outputs;
+        let encoder = conv(1, 8, 3)
+            + conv(8, 8, 3)
+            + conv(8, 16, 3)
+            + conv(16, 16, 3)
+            + conv(16, 32, 2)
+            + conv(32, 32, 2);
+        let decoder =
+            32 + conv(32, 16, 3) + conv(16, 16, 3) + conv(16, 8, 3) + conv(8, 8, 3) + conv(8, 1, 3);
+        Footprint {
+            parameters: Affine {
+                fixed: encoder + decoder,
+                per_latent: 2 * (32 + 1) + 32,
+            },
+            per_image: Affine {
+                fixed: 3 * (4 * PIXELS + ENCODER_VALUES + DECODER_VALUES),
+                per_latent: 15,
+            },
+            per_sample: Affine {
+                fixed: DECODER_VALUES + 2 * PIXELS,
+                per_latent: 1,
+            },
+            latent_dim: model.latent_dim as u64,
+        }
+    }
 }
 
 /// Flags of `vi vae-conv`; the defaults are tutorial 2's.
@@ -76,7 +115,7 @@ pub struct Args {
     pub estimator: Option<EstimatorChoice>,
 
     /// Times the first training image is repeated to make the training set
-    /// (the tutorial's Subset(dataset, [0] * 256 * 100)).
+    /// (the tutorial's `Subset(dataset, [0] * 256 * 100)`).
     #[arg(long, value_name = "N", value_parser = args::size, conflicts_with = "full_train_set")]
     pub repeats: Option<usize>,
 

@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use tch::Tensor;
 use vi_data::PixelRange;
+use vi_fs::errln;
 use vi_models::presets::TrainSet;
 use vi_models::{GaussianConvVae, Trainer};
 use vi_plot::Chart;
@@ -75,6 +76,10 @@ impl PosteriorRecords {
 impl EpochRecords<GaussianConvVae> for PosteriorRecords {
     type Fields = PosteriorFields;
 
+    fn companion_files(checkpoint: &Path) -> Vec<PathBuf> {
+        vec![log_path(checkpoint)]
+    }
+
     /// The tutorial's `dataset[0][0]` — the first training image in
     /// `[-1, 1]` — and its summary before training; for a resumed run the
     /// summaries kept beside its checkpoint, which must describe the same
@@ -82,17 +87,22 @@ impl EpochRecords<GaussianConvVae> for PosteriorRecords {
     ///
     /// # Errors
     /// On resume: a missing or unreadable file, one of another training
-    /// set, or one that lacks the epochs the checkpoint holds.
+    /// set, or one that lacks the epochs the checkpoint holds. Afresh: a
+    /// file under the log's name that is not a posterior log (never
+    /// written over).
     fn start(training: &TrainingPlan, splits: &Splits, run: &Run<GaussianConvVae>) -> Result<Self> {
         let image = PixelRange::MinusOneToOne
             .normalize(&splits.train.images().narrow(0, 0, 1))
             .to_device(run.trainer.var_store().device());
         let path = log_path(&training.checkpoint);
         let log = match run.resumed_from_epoch {
-            None => PosteriorLog {
-                train_set: training.train_set,
-                records: vec![record(&run.trainer, &image, 0)?],
-            },
+            None => {
+                refuse_foreign(&path)?;
+                PosteriorLog {
+                    train_set: training.train_set,
+                    records: vec![record(&run.trainer, &image, 0)?],
+                }
+            }
             Some(epoch) => resumed_log(&path, training.train_set, epoch)?,
         };
         Ok(Self { image, log, path })
@@ -101,9 +111,10 @@ impl EpochRecords<GaussianConvVae> for PosteriorRecords {
     fn after_epoch(&mut self, trainer: &Trainer<GaussianConvVae>) -> Result<()> {
         let epoch = trainer.history().len();
         let summary = record(trainer, &self.image, epoch)?;
-        eprintln!(
+        errln!(
             "          ‖μ‖₁ {:.4}  mean σ {:.4}",
-            summary.mean_l1_norm, summary.average_sigma
+            summary.mean_l1_norm,
+            summary.average_sigma
         );
         self.log.records.push(summary);
         write_log(&self.path, &self.log)
@@ -174,6 +185,41 @@ fn log_path(checkpoint: &Path) -> PathBuf {
     checkpoint.with_extension("posterior.json")
 }
 
+/// Refuses a file under the log's name that is not a posterior log: the
+/// run would write over it after its first epoch.
+fn refuse_foreign(path: &Path) -> Result<()> {
+    let text = match fs::read(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => {
+            return Err(error).with_context(|| {
+                format!(
+                    "cannot read {}, where this run keeps its posterior summaries",
+                    path.display()
+                )
+            });
+        }
+    };
+    if serde_json::from_slice::<PosteriorLog>(&text).is_err() {
+        bail!(
+            "{} is not a posterior log of `vi vae-conv`, and this run would write its own there; \
+             vi never writes over a file it did not write, so choose another --checkpoint",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// The training set in words and flags.
+fn describe(train_set: TrainSet) -> String {
+    match train_set {
+        TrainSet::RepeatedImage { repeats } => {
+            format!("the first training image repeated {repeats} times (--repeats {repeats})")
+        }
+        TrainSet::Full => "the whole training split (--full-train-set)".to_owned(),
+    }
+}
+
 /// Writes the log atomically (vi-fs: a temporary sibling, flushed, renamed
 /// into place).
 fn write_log(path: &Path, log: &PosteriorLog) -> Result<()> {
@@ -196,10 +242,11 @@ fn resumed_log(path: &Path, train_set: TrainSet, epoch: usize) -> Result<Posteri
     let mut log: PosteriorLog = serde_json::from_str(&text).with_context(context)?;
     if log.train_set != train_set {
         bail!(
-            "{}: the run trained on {:?}, this one asks for {train_set:?}; \
+            "{}: the run trained on {}, this one asks for {}; \
              pass the same --repeats or --full-train-set",
             context(),
-            log.train_set
+            describe(log.train_set),
+            describe(train_set)
         );
     }
     let complete = log

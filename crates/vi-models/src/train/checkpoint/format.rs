@@ -5,10 +5,14 @@
 //! `optimizer.exp_avg.<name>` and `optimizer.exp_avg_sq.<name>`, and string
 //! entries in the header's `__metadata__`: `format`, `version`,
 //! `architecture`, `model_config` and `train_config` (JSON), `epoch`,
-//! `history` (JSON), `optimizer_steps`. [`encode`] makes the bytes,
-//! [`decode`] reads and checks them.
+//! `history` (JSON), `optimizer_steps`, and `data` (JSON, the
+//! [`DataSelection`]; absent when the trainer was given none). [`encode`]
+//! makes the bytes, [`decode`] reads and checks them, [`probe`] reads only
+//! the header, to tell a checkpoint from any other file.
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use safetensors::{Dtype, SafeTensors, tensor::TensorView};
@@ -16,12 +20,15 @@ use tch::{Device, Kind, Tensor};
 
 use crate::error::{Error, Result};
 use crate::train::config::TrainConfig;
+use crate::train::data_selection::DataSelection;
 use crate::train::history::History;
 
 /// Value of the `format` entry that marks a vi-models checkpoint.
 const FORMAT: &str = "vi-models checkpoint";
 /// Version of the layout of the module docs; a checkpoint of another version is refused.
 const VERSION: &str = "1";
+/// The largest header safetensors reads (its `MAX_HEADER_SIZE`).
+const MAX_HEADER_LEN: u64 = 100_000_000;
 
 /// What a trainer writes after an epoch.
 pub(crate) struct CheckpointContents<'a> {
@@ -30,6 +37,8 @@ pub(crate) struct CheckpointContents<'a> {
     pub(crate) train_config: &'a TrainConfig,
     pub(crate) history: &'a History,
     pub(crate) optimizer_steps: u64,
+    /// The run's data, if the trainer was told.
+    pub(crate) data: Option<&'a DataSelection>,
     /// Model variables, then optimizer state.
     pub(crate) tensors: Vec<(String, Tensor)>,
 }
@@ -44,7 +53,29 @@ pub(super) struct Decoded {
     pub(super) train_config: TrainConfig,
     pub(super) history: History,
     pub(super) optimizer_steps: u64,
+    pub(super) data: Option<DataSelection>,
     pub(super) tensors: HashMap<String, Tensor>,
+}
+
+/// What a file is, as far as its header tells: a vi-models checkpoint, or
+/// something else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CheckpointProbe {
+    /// A vi-models checkpoint (its header says so; its tensors are not
+    /// read).
+    Checkpoint {
+        /// Its architecture's name, e.g. `"mlp-vae"`.
+        architecture: String,
+        /// Epochs completed when it was written.
+        epoch: usize,
+    },
+    /// Any other file: not a safetensors file, or one without the `format`
+    /// entry of a vi-models checkpoint.
+    Other {
+        /// Why it is not a checkpoint, in words.
+        reason: String,
+    },
 }
 
 /// The file's bytes for `contents`.
@@ -61,7 +92,7 @@ pub(super) fn encode(contents: &CheckpointContents<'_>) -> Result<Vec<u8>> {
             found: format!("{what}: {error}"),
         })
     };
-    let metadata: HashMap<String, String> = [
+    let mut metadata: HashMap<String, String> = [
         ("format", FORMAT.to_string()),
         ("version", VERSION.to_string()),
         ("architecture", contents.architecture.to_string()),
@@ -80,6 +111,12 @@ pub(super) fn encode(contents: &CheckpointContents<'_>) -> Result<Vec<u8>> {
     .into_iter()
     .map(|(key, value)| (key.to_string(), value))
     .collect();
+    if let Some(data) = contents.data {
+        metadata.insert(
+            "data".to_owned(),
+            json("data", serde_json::to_string(data))?,
+        );
+    }
 
     let mut buffers = Vec::with_capacity(contents.tensors.len());
     for (name, tensor) in &contents.tensors {
@@ -88,7 +125,7 @@ pub(super) fn encode(contents: &CheckpointContents<'_>) -> Result<Vec<u8>> {
             model: "Checkpoint",
             name: "checkpoint tensor",
             expected: "float32, float64, float16, bfloat16 or int64",
-            found: format!("{name}: {:?}", tensor.kind()),
+            found: format!("{name}: {}", kind_name(tensor.kind())),
         })?;
         let numel = tensor.numel();
         let mut bytes = vec![0u8; numel * tensor.kind().elt_size_in_bytes()];
@@ -181,6 +218,13 @@ pub(super) fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
     let optimizer_steps = parse_count("optimizer_steps")?;
     let model_config = entry("model_config")?;
     parse_json("model_config")?;
+    let data = match metadata.get("data") {
+        None => None,
+        Some(text) => Some(
+            serde_json::from_str(text)
+                .map_err(|error| corrupt(format!("`data` does not parse ({error})")))?,
+        ),
+    };
 
     let safetensors = SafeTensors::deserialize(bytes)
         .map_err(|error| corrupt(format!("its tensors do not parse ({error})")))?;
@@ -198,8 +242,76 @@ pub(super) fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
         train_config,
         history,
         optimizer_steps,
+        data,
         tensors,
     })
+}
+
+/// Reads the header of the file at `path` — no more than its first bytes —
+/// and says whether it is a vi-models checkpoint.
+///
+/// # Errors
+/// [`Error::Io`] if the file cannot be opened or read.
+pub(super) fn probe(path: &Path) -> Result<CheckpointProbe> {
+    let io_error = |source| Error::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    };
+    let other = |reason: &str| {
+        Ok(CheckpointProbe::Other {
+            reason: reason.to_owned(),
+        })
+    };
+    let mut file = File::open(path).map_err(io_error)?;
+    let length = file.metadata().map_err(io_error)?.len();
+    let mut prefix = [0u8; 8];
+    if length < 8 {
+        return other("it is shorter than a safetensors header");
+    }
+    file.read_exact(&mut prefix).map_err(io_error)?;
+    let header_len = u64::from_le_bytes(prefix);
+    if header_len > MAX_HEADER_LEN || header_len > length - 8 {
+        return other("it does not start with a safetensors header");
+    }
+    let mut header = Vec::new();
+    file.take(header_len)
+        .read_to_end(&mut header)
+        .map_err(io_error)?;
+    let Ok(header) = serde_json::from_slice::<serde_json::Value>(&header) else {
+        return other("it does not start with a safetensors header");
+    };
+    let metadata = &header["__metadata__"];
+    if metadata["format"].as_str() != Some(FORMAT) {
+        return other("it is not a vi-models checkpoint (its header has no `format` entry of one)");
+    }
+    let architecture = metadata["architecture"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let epoch = metadata["epoch"]
+        .as_str()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_default();
+    Ok(CheckpointProbe::Checkpoint {
+        architecture,
+        epoch,
+    })
+}
+
+/// The dtype's name as PyTorch prints it (`float32`), for messages.
+pub(super) fn kind_name(kind: Kind) -> String {
+    match kind {
+        Kind::Float => "float32".to_owned(),
+        Kind::Double => "float64".to_owned(),
+        Kind::Half => "float16".to_owned(),
+        Kind::BFloat16 => "bfloat16".to_owned(),
+        Kind::Int64 => "int64".to_owned(),
+        Kind::Int => "int32".to_owned(),
+        Kind::Uint8 => "uint8".to_owned(),
+        Kind::Bool => "bool".to_owned(),
+        other => format!("{other:?}").to_lowercase(),
+    }
 }
 
 fn dtype_of(kind: Kind) -> Option<Dtype> {

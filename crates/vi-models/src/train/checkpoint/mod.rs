@@ -1,8 +1,9 @@
 //! Checkpoints: a model's parameters, the optimizer's state, the training
-//! configuration and history in one safetensors file, written atomically
-//! and checked against the model when read back. [`Checkpoint`] is the
-//! public side; `format.rs` holds the file's layout, `write.rs` the atomic
-//! write.
+//! configuration, history and data in one safetensors file, written
+//! atomically and checked against the model when read back. [`Checkpoint`]
+//! is the public side; `format.rs` holds the file's layout (and
+//! [`CheckpointProbe`], which tells a checkpoint from another file by its
+//! header), `write.rs` the atomic write.
 
 mod format;
 mod write;
@@ -15,11 +16,13 @@ use tch::{Device, Tensor, nn};
 
 use crate::error::{Error, Result};
 use crate::train::config::TrainConfig;
+use crate::train::data_selection::DataSelection;
 use crate::train::history::History;
 use crate::train::optimizer::{Optimizer, STATE_PREFIX};
 use crate::vae::{Architecture, Vae};
 
 pub(crate) use format::CheckpointContents;
+pub use format::CheckpointProbe;
 pub(crate) use write::write;
 
 /// A checkpoint read from disk: the header's entries, checked, and the
@@ -43,10 +46,24 @@ pub struct Checkpoint {
     train_config: TrainConfig,
     history: History,
     optimizer_steps: u64,
+    data: Option<DataSelection>,
     tensors: HashMap<String, Tensor>,
 }
 
 impl Checkpoint {
+    /// Reads only the header of the file at `path` and says whether it is
+    /// a vi-models checkpoint, and if so of which architecture and epoch:
+    /// what a caller checks before it writes a checkpoint over a file, so
+    /// that a file of anything else is never replaced. Cheap for a file of
+    /// any size.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be opened or read (absent, a
+    /// folder, not readable).
+    pub fn probe(path: &Path) -> Result<CheckpointProbe> {
+        format::probe(path)
+    }
+
     /// Reads and checks the checkpoint at `path`.
     ///
     /// # Errors
@@ -70,6 +87,7 @@ impl Checkpoint {
             train_config: decoded.train_config,
             history: decoded.history,
             optimizer_steps: decoded.optimizer_steps,
+            data: decoded.data,
             tensors: decoded.tensors,
         })
     }
@@ -133,6 +151,13 @@ impl Checkpoint {
     /// The history of those epochs.
     pub fn history(&self) -> &History {
         &self.history
+    }
+
+    /// The data the run trained and was tested on, as its trainer was told
+    /// ([`Trainer::set_data_selection`](crate::Trainer::set_data_selection));
+    /// `None` for a checkpoint written without it.
+    pub fn data_selection(&self) -> Option<&DataSelection> {
+        self.data.as_ref()
     }
 
     /// Builds the model of the stored configuration on `device` and loads
@@ -206,8 +231,8 @@ impl Checkpoint {
             if source.kind() != target.kind() {
                 return Err(self.mismatch(
                     &format!("dtype of `{name}`"),
-                    &format!("{:?}", target.kind()),
-                    &format!("{:?}", source.kind()),
+                    &format::kind_name(target.kind()),
+                    &format::kind_name(source.kind()),
                 ));
             }
         }

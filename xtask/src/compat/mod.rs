@@ -12,6 +12,8 @@
 //! machine's own torch through `gpu/vi` (`bundle` prepares what travels).
 
 mod bundle;
+#[cfg(all(test, unix))]
+mod launcher_tests;
 mod workspace;
 
 use std::fs;

@@ -23,8 +23,11 @@ impl Stage {
             fs::write(lib.join("libtorch_cuda.so"), "").expect("library");
         }
         fs::create_dir_all(stage.path("bundle")).expect("bundle folder");
-        fs::write(stage.path("bundle/bundle.json"), r#"{"libtorch": "2.11.0"}"#)
-            .expect("bundle.json");
+        fs::write(
+            stage.path("bundle/bundle.json"),
+            r#"{"libtorch": "2.11.0"}"#,
+        )
+        .expect("bundle.json");
         script(
             &stage.path("bundle/vi"),
             "echo \"LD_LIBRARY_PATH=$LD_LIBRARY_PATH\"\necho \"LD_PRELOAD=$LD_PRELOAD\"\n\
@@ -114,7 +117,10 @@ fn another_torch_version_is_refused_naming_both() {
 #[test]
 fn a_python_without_torch_or_a_missing_bundle_is_a_clear_error() {
     let stage = Stage::new("2.11.0", true);
-    script(&stage.path("python"), "echo 'No module named torch' >&2; exit 1");
+    script(
+        &stage.path("python"),
+        "echo 'No module named torch' >&2; exit 1",
+    );
     let output = stage.launch(&["info"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("cannot import torch"));

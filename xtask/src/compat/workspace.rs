@@ -209,6 +209,19 @@ pub fn rewrite_manifest(manifest: &str, release: &Release) -> Result<String> {
             );
         }
     }
+    // tch and torch-sys are built for this release alone, so nothing is
+    // shared by building them as the workspace's dev profile builds other
+    // registry crates: unoptimised and without debug information (libtorch
+    // does the numerics) they, and torch-sys's C++ bindings, compile in a
+    // fraction of the time. The release profile is left as it is.
+    for name in ["tch", "torch-sys"] {
+        lines.extend([
+            String::new(),
+            format!("[profile.dev.package.{name}]"),
+            "opt-level = 0".to_owned(),
+            "debug = false".to_owned(),
+        ]);
+    }
     lines.push(String::new());
     Ok(lines.join("\n"))
 }
@@ -300,6 +313,10 @@ mod tests {
         assert!(rewritten.contains("\ntch = \"=0.24.0\"\ntorch-sys = \"=0.24.0\"\n"));
         assert!(rewritten.contains("# pinned once\n") && rewritten.contains("anyhow = \"1\"\n"));
         assert!(!rewritten.contains("0.26.0\"\n"), "{rewritten}");
+        assert!(
+            rewritten.ends_with("[profile.dev.package.torch-sys]\nopt-level = 0\ndebug = false\n"),
+            "{rewritten}"
+        );
     }
 
     #[test]

@@ -7,6 +7,17 @@ import io
 import json
 import re
 
+# vi on the CPU at run.py's full settings, seeds 0, 1 and 2 (2 threads,
+# measured 2026-11-30; the README quotes them): the test −ELBO (the
+# training −ELBO for vae-conv, which has no test set) after the last epoch.
+# A CUDA run draws other numbers than the CPU, so it should fall in this
+# spread, not on one of its values.
+CPU_SEED_SPREAD = {
+    "vae-mlp": (169.65, 168.09, 170.34),
+    "vae-conv": (778.28, 769.84, 780.52),
+    "cvae": (113.78, 113.24, 114.55),
+}
+
 def read_history(path):
     """history.csv as a list of {epoch, train, test} (test None without one)."""
     if not path.is_file():
@@ -118,6 +129,15 @@ def ratio(numerator, denominator):
     return f"{numerator / denominator:.1f}×"
 
 
+def spread(name, rehearse):
+    """The CPU seed spread of `name` as `low–high` (not for a rehearsal's
+    tiny settings)."""
+    values = CPU_SEED_SPREAD.get(name)
+    if rehearse or not values:
+        return "—"
+    return f"{min(values):.2f}–{max(values):.2f}"
+
+
 def render(rows, torch, vi_info, rehearse, started):
     """table.md: the timing table, the IWAE table and the runs' status."""
     device = "CPU (rehearsal)" if rehearse else (torch.get("name") or "CUDA")
@@ -127,13 +147,14 @@ def render(rows, torch, vi_info, rehearse, started):
         f"Measured {started} on {device} with `gpu/run.py`: vi {vi_info.get('vi')} "
         f"(tch {vi_info.get('tch')}, libtorch {vi_info.get('libtorch')}), PyTorch "
         f"{torch.get('version')} (CUDA {torch.get('cuda')}, cuDNN {torch.get('cudnn')}). "
-        "Seconds per training epoch after the first; the CPU column is vi's committed "
-        "run (results/, 2-core machine, its thread count) at the same epoch.",
+        "Seconds per training epoch after the first; the CPU columns are vi's committed "
+        "run (results/, 2-core machine, its thread count) at the same epoch, and the "
+        "spread of seeds 0–2 on the CPU at these settings.",
         "",
         f"| model | epochs | vi {on} s/epoch | PyTorch {on} s/epoch | vi CPU s/epoch | "
         f"CPU ÷ {on} (vi) | PyTorch ÷ vi ({on}) | −ELBO vi {on} | −ELBO PyTorch {on} | "
-        "−ELBO vi CPU |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "−ELBO vi CPU | −ELBO vi CPU, seeds 0–2 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in rows.items():
         cpu = row["cpu"] or {}
@@ -147,7 +168,7 @@ def render(rows, torch, vi_info, rehearse, started):
             f"{number(torch_seconds)} | {number(cpu_seconds)} | "
             f"{ratio(cpu_seconds, vi_seconds)} | {ratio(torch_seconds, vi_seconds)} | "
             f"{number(row['vi']['neg_elbo'])} | {number(row['torch']['neg_elbo'])} | "
-            f"{number(at.get(key))} |")
+            f"{number(at.get(key))} | {spread(name, rehearse)} |")
     lines += ["", "Importance-sampled test log-likelihood (IWAE):", "",
               f"| model | vi {on} | seconds | PyTorch {on} | seconds | "
               "vi CPU seconds (same k and images) |",

@@ -8,6 +8,7 @@
 //! never stops a download or a reproduction.
 
 mod bench;
+mod compat;
 mod data;
 mod digest;
 mod downstream;
@@ -47,6 +48,9 @@ enum Task {
     Test(test::Args),
     /// Fetch libtorch and data, build `vi`, and regenerate every tutorial result.
     Reproduce(reproduce::Args),
+    /// Build `vi` against an older libtorch (for a machine whose PyTorch is
+    /// older than 2.13), test it on the CPU, or bundle it for a GPU machine.
+    Compat(compat::Args),
     /// Time training epochs against the machine's matrix-product rate.
     Bench(bench::Args),
     /// Re-render REPORT.md and index.html from the results already there.
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         Task::Data(args) => data::run(&root, &args),
         Task::Test(args) => test::run(&root, &args),
         Task::Reproduce(args) => reproduce::run(&root, &args),
+        Task::Compat(args) => compat::run(&root, &args),
         Task::Bench(args) => bench::run(&root, &args),
         Task::Report(args) => {
             report::write(&args.results.map_or_else(|| root.join("results"), absolute))

@@ -58,7 +58,12 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         None => root.join("results"),
     };
     let threads = args.threads.map_or_else(cpus, usize::from);
-    args.setup.prepare(root, data::Which::Mnist)?;
+    if args.vi.is_some() {
+        // A given vi is built already: it needs the data, not libtorch.
+        args.setup.prepare_data(root, data::Which::Mnist)?;
+    } else {
+        args.setup.prepare(root, data::Which::Mnist)?;
+    }
     let vi = match &args.vi {
         Some(vi) if vi.is_file() => crate::absolute(vi.clone()),
         Some(vi) => bail!(
@@ -190,7 +195,7 @@ fn vi_arguments(experiment: &Experiment, args: &Args, threads: usize) -> Vec<Str
 }
 
 /// `vi info --json`.
-fn vi_info(vi: &Path) -> Result<Value> {
+pub fn vi_info(vi: &Path) -> Result<Value> {
     let output = Command::new(vi)
         .args(["info", "--json"])
         .output()

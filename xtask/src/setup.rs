@@ -24,6 +24,11 @@ impl SetupArgs {
     /// the workspace's `data/`.
     pub fn prepare(&self, root: &Path, which: data::Which) -> Result<()> {
         libtorch::ensure(root, &self.libtorch)?;
+        self.prepare_data(root, which)
+    }
+
+    /// Fetches the `which` data sets into the workspace's `data/`.
+    pub fn prepare_data(&self, root: &Path, which: data::Which) -> Result<()> {
         data::ensure(&data::default_dir(root), which, self.mirror.as_deref())
     }
 }

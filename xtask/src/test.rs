@@ -1,5 +1,7 @@
 //! `cargo xtask test`: fetch libtorch and the data if needed, then check
-//! formatting, lints and every test of the workspace.
+//! formatting, lints and every test of the workspace, and finally build vi
+//! against the older libtorch of `cargo xtask compat` and run the quick
+//! reproduction with it, so that build cannot rot.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -8,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use vi_fs::outln;
 
-use crate::{cargo, data, downstream, libtorch};
+use crate::{cargo, compat, data, downstream, libtorch};
 
 /// Arguments of `cargo xtask test`.
 #[derive(Debug, clap::Args)]
@@ -18,17 +20,28 @@ pub struct Args {
     /// Source of the data sets (see `cargo xtask data --help`).
     #[arg(long, env = "VI_DATA_MIRROR", value_name = "BASE")]
     pub mirror: Option<String>,
+    /// Skip the last step: vi built against the older libtorch (`cargo
+    /// xtask compat test`).
+    #[arg(long)]
+    pub no_compat: bool,
 }
 
 pub fn run(root: &Path, args: &Args) -> Result<()> {
+    let mut timings = Vec::new();
     libtorch::ensure(root, &args.libtorch)?;
     data::ensure(
         &data::default_dir(root),
         data::Which::All,
         args.mirror.as_deref(),
     )?;
+    let compat = compat::Options::default_with(&args.libtorch.python);
+    if !args.no_compat {
+        // Fetched with the rest, before anything is built.
+        let start = Instant::now();
+        compat::provide_libtorch(root, &compat)?;
+        timings.push((format!("libtorch {}", compat.torch), start.elapsed()));
+    }
 
-    let mut timings = Vec::new();
     let mut step = |name: &str, command: &mut Command| -> Result<()> {
         outln!("==> {name}");
         let start = Instant::now();
@@ -108,6 +121,13 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         &mut downstream::build(root, &target_dir),
     )?;
     step("downstream example run", &mut downstream::run(&target_dir))?;
+    if !args.no_compat {
+        let name = format!("compat {}", compat.torch);
+        outln!("==> {name}: vi against the older libtorch, quick reproduction");
+        let start = Instant::now();
+        compat::test(root, &compat, args.mirror.as_deref())?;
+        timings.push((name, start.elapsed()));
+    }
 
     outln!("\nall checks passed:");
     for (name, elapsed) in &timings {

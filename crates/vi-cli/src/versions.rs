@@ -21,13 +21,17 @@ pub const VERSIONS: Versions = Versions {
     libtorch: env!("VI_LIBTORCH_VERSION"),
 };
 
-/// The tch version pinned in the workspace manifest.
-pub const TCH_VERSION: &str = "0.26.0";
+/// The tch version pinned in the manifest of the workspace vi was built in
+/// (read by the build script: the root manifest's, or another release's
+/// when `cargo xtask compat` builds vi against an older libtorch).
+pub const TCH_VERSION: &str = env!("VI_TCH_VERSION");
 
 /// `vi --version`.
 pub const SHORT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
-    " (tch 0.26.0, libtorch ",
+    " (tch ",
+    env!("VI_TCH_VERSION"),
+    ", libtorch ",
     env!("VI_LIBTORCH_VERSION"),
     ")"
 );
@@ -36,7 +40,7 @@ pub const SHORT: &str = concat!(
 pub const LONG: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     "\ntch ",
-    "0.26.0",
+    env!("VI_TCH_VERSION"),
     "\nlibtorch ",
     env!("VI_LIBTORCH_VERSION"),
 );

@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-/// The libtorch version tch 0.26 is built for.
-pub const TORCH_VERSION: &str = "2.13.0";
+use super::release::Release;
 
 /// The file, written last inside an install, that records it as complete.
 pub const MARKER: &str = "vi-libtorch-install";
@@ -50,8 +49,9 @@ fn strip_local(version: &str) -> &str {
     version.split('+').next().unwrap_or(version)
 }
 
-/// Checks that `libtorch` is a libtorch 2.13.0 that torch-sys can build against.
-pub fn check(libtorch: &Path) -> Result<()> {
+/// Checks that `libtorch` is a libtorch of `release` that its torch-sys can
+/// build against.
+pub fn check(libtorch: &Path, release: &Release) -> Result<()> {
     if !libtorch.is_dir() {
         bail!("{} is not a directory", libtorch.display());
     }
@@ -61,10 +61,12 @@ pub fn check(libtorch: &Path) -> Result<()> {
         }
     }
     let version = declared_version(libtorch)?;
-    if version != TORCH_VERSION {
+    if version != release.torch {
         bail!(
-            "{} is libtorch {version}, but tch 0.26 needs {TORCH_VERSION}",
-            libtorch.display()
+            "{} is libtorch {version}, but tch {} needs {}",
+            libtorch.display(),
+            release.tch,
+            release.torch
         );
     }
     Ok(())
@@ -73,7 +75,7 @@ pub fn check(libtorch: &Path) -> Result<()> {
 /// A completed install: its folder and the libtorch root inside it.
 #[derive(Debug, Clone)]
 pub struct Install {
-    /// `.cache/libtorch/<variant>-2.13.0`.
+    /// `.cache/libtorch/<variant>-<version>`.
     pub dir: PathBuf,
     /// The libtorch root relative to `dir` (`.` for CPU installs).
     pub libtorch: PathBuf,
@@ -91,13 +93,14 @@ impl Install {
         }
     }
 
-    /// Records the install as complete: checks it, then writes the marker
-    /// with the size of every required file.
-    pub fn seal(&self) -> Result<()> {
+    /// Records the install of `release` as complete: checks it, then writes
+    /// the marker with the size of every required file.
+    pub fn seal(&self, release: &Release) -> Result<()> {
         let root = self.root();
-        check(&root)?;
+        check(&root, release)?;
         let mut text = format!(
-            "version={TORCH_VERSION}\nlibtorch={}\nsource={}\n",
+            "version={}\nlibtorch={}\nsource={}\n",
+            release.torch,
             self.libtorch.display(),
             self.source
         );
@@ -109,9 +112,9 @@ impl Install {
         fs::write(&marker, text).with_context(|| format!("writing {}", marker.display()))
     }
 
-    /// Reads a sealed install in `dir` and checks that it is still whole
-    /// (every recorded file present with its recorded size).
-    pub fn open(dir: &Path) -> Result<Install> {
+    /// Reads a sealed install of `release` in `dir` and checks that it is
+    /// still whole (every recorded file present with its recorded size).
+    pub fn open(dir: &Path, release: &Release) -> Result<Install> {
         let marker = dir.join(MARKER);
         let text = fs::read_to_string(&marker)
             .with_context(|| format!("{} has no {MARKER} marker", dir.display()))?;
@@ -123,7 +126,7 @@ impl Install {
         let mut files = Vec::new();
         for line in text.lines() {
             match line.split_once('=') {
-                Some(("version", version)) if version != TORCH_VERSION => {
+                Some(("version", version)) if version != release.torch => {
                     bail!("{} holds libtorch {version}", dir.display())
                 }
                 Some(("libtorch", path)) => install.libtorch = PathBuf::from(path),
@@ -143,7 +146,7 @@ impl Install {
         if files.len() != REQUIRED.len() {
             bail!("{} has an incomplete {MARKER} marker", dir.display());
         }
-        check(&root)?;
+        check(&root, release)?;
         Ok(install)
     }
 }

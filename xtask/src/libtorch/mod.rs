@@ -6,10 +6,15 @@
 //! pip; the official zip archive. Installs are built in a temporary folder
 //! and renamed when complete and verified, so an interrupted run never
 //! leaves something a build would mistake for a good install.
+//!
+//! The same installer provides the older releases of [`release::OLDER`]
+//! for `cargo xtask compat` (CPU builds beside the pinned one, never
+//! `active`).
 
 mod layout;
 mod official_zip;
 mod pip;
+pub mod release;
 #[cfg(test)]
 mod tests;
 
@@ -21,8 +26,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use vi_fs::outln;
 
-pub use layout::TORCH_VERSION;
 use layout::{Install, check};
+use release::{PINNED, Release};
 
 /// Arguments of `cargo xtask libtorch` (also flattened into `test` and
 /// `reproduce`, hence no argument group of its own).
@@ -67,13 +72,14 @@ impl Variant {
             .into_owned();
         [Variant::Cpu, Variant::Cuda]
             .into_iter()
-            .find(|variant| first == variant.dir_name())
+            .find(|variant| first == variant.dir_name(&PINNED))
     }
 
-    fn dir_name(self) -> String {
+    /// The install's folder in `.cache/libtorch`: `cpu-2.13.0`, ….
+    pub fn dir_name(self, release: &Release) -> String {
         match self {
-            Variant::Cpu => format!("cpu-{TORCH_VERSION}"),
-            Variant::Cuda => format!("cuda-{TORCH_VERSION}"),
+            Variant::Cpu => format!("cpu-{}", release.torch),
+            Variant::Cuda => format!("cuda-{}", release.torch),
         }
     }
 }
@@ -100,6 +106,9 @@ impl Source {
 pub struct Installer {
     /// `.cache/libtorch` of the workspace.
     pub cache_dir: PathBuf,
+    /// Which release: the pinned one, or an older one for `cargo xtask
+    /// compat` (which is never made `active`).
+    pub release: &'static Release,
     /// Which build.
     pub variant: Variant,
     /// A `LIBTORCH` the user set, if any.
@@ -136,15 +145,13 @@ impl Installer {
         let user_libtorch = env::var_os("LIBTORCH")
             .map(PathBuf::from)
             .filter(|path| *path != cache_dir.join("active"));
-        let zip_url = args.zip_url.clone().unwrap_or_else(|| {
-            match variant {
-                Variant::Cpu => official_zip::CPU_URL,
-                Variant::Cuda => official_zip::CUDA_URL,
-            }
-            .to_owned()
+        let zip_url = args.zip_url.clone().unwrap_or_else(|| match variant {
+            Variant::Cpu => official_zip::cpu_url(&PINNED),
+            Variant::Cuda => official_zip::cuda_url(&PINNED),
         });
         Installer {
             cache_dir,
+            release: &PINNED,
             variant,
             user_libtorch,
             python: args.python.clone(),
@@ -157,35 +164,75 @@ impl Installer {
         self.cache_dir.join("active")
     }
 
-    /// Makes libtorch available; idempotent.
+    /// An installer of an older `release` (CPU build) into the workspace's
+    /// `.cache/libtorch`, for `cargo xtask compat`. `libtorch` is a folder
+    /// the user already has (checked, used as is); `LIBTORCH` is ignored,
+    /// since it names the pinned release.
+    pub fn for_older(
+        root: &Path,
+        release: &'static Release,
+        libtorch: Option<PathBuf>,
+        python: &str,
+    ) -> Installer {
+        Installer {
+            cache_dir: root.join(".cache").join("libtorch"),
+            release,
+            variant: Variant::Cpu,
+            user_libtorch: libtorch,
+            python: python.to_owned(),
+            zip_url: official_zip::cpu_url(release),
+        }
+    }
+
+    /// Makes libtorch available and, for the pinned release, points the
+    /// `active` link at it; idempotent.
     pub fn ensure(&self) -> Result<Outcome> {
+        let outcome = self.provide()?;
+        if self.release == &PINNED {
+            match &outcome {
+                Outcome::AlreadyInstalled(root) | Outcome::Installed(root, _) => {
+                    self.activate(root)?;
+                }
+                Outcome::UserProvided(_) => {}
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Makes libtorch available (the user's, a sealed install, or a new
+    /// one) without touching the `active` link; idempotent.
+    pub fn provide(&self) -> Result<Outcome> {
+        let torch = self.release.torch;
         if let Some(user) = &self.user_libtorch {
-            check(user).with_context(|| {
-                format!(
-                    "LIBTORCH={} is not a usable libtorch {TORCH_VERSION}; unset it to let \
-                     `cargo xtask libtorch` install one",
-                    user.display()
-                )
+            check(user, self.release).with_context(|| {
+                let user = user.display();
+                if self.release == &PINNED {
+                    format!(
+                        "LIBTORCH={user} is not a usable libtorch {torch}; unset it to let \
+                         `cargo xtask libtorch` install one"
+                    )
+                } else {
+                    format!(
+                        "--libtorch {user} is not a usable libtorch {torch}; leave it out to \
+                         let `cargo xtask compat` install one"
+                    )
+                }
             })?;
             return Ok(Outcome::UserProvided(user.clone()));
         }
         fs::create_dir_all(&self.cache_dir)
             .with_context(|| format!("creating {}", self.cache_dir.display()))?;
         remove_stale_temporaries(&self.cache_dir)?;
-        let dir = self.cache_dir.join(self.variant.dir_name());
+        let dir = self.cache_dir.join(self.variant.dir_name(self.release));
         if dir.exists() {
-            match Install::open(&dir) {
-                Ok(install) => {
-                    self.activate(&install)?;
-                    return Ok(Outcome::AlreadyInstalled(install.root()));
-                }
+            match Install::open(&dir, self.release) {
+                Ok(install) => return Ok(Outcome::AlreadyInstalled(install.root())),
                 // Not sealed or damaged: start again from nothing.
                 Err(_) => vi_fs::remove_any(&dir)
                     .with_context(|| format!("removing incomplete {}", dir.display()))?,
             }
         }
         let install = self.install(&dir)?;
-        self.activate(&install)?;
         Ok(Outcome::Installed(install.root(), install.source))
     }
 
@@ -198,7 +245,7 @@ impl Installer {
             vi_fs::remove_any(&temp)?;
             fs::create_dir_all(&temp)?;
             let attempt = self.install_from(source, &temp).and_then(|install| {
-                install.seal()?;
+                install.seal(self.release)?;
                 Ok(install)
             });
             match attempt {
@@ -207,7 +254,7 @@ impl Installer {
                         format!("renaming {} to {}", temp.display(), dir.display())
                     })?;
                     vi_fs::sync_folder(dir)?;
-                    return Install::open(dir).map(|sealed| Install {
+                    return Install::open(dir, self.release).map(|sealed| Install {
                         source: install.source,
                         ..sealed
                     });
@@ -219,30 +266,34 @@ impl Installer {
                 }
             }
         }
+        let torch = self.release.torch;
+        let point = if self.release == &PINNED {
+            "export LIBTORCH=/path/to/libtorch"
+        } else {
+            "cargo xtask compat … --libtorch /path/to/libtorch"
+        };
         bail!(
-            "could not install libtorch {TORCH_VERSION}; every source failed:\n{failures}\
-             If you have libtorch {TORCH_VERSION} elsewhere (a libtorch zip unpacked, or a \
-             Python environment's site-packages/torch), point to it:\n  \
-             export LIBTORCH=/path/to/libtorch"
+            "could not install libtorch {torch}; every source failed:\n{failures}\
+             If you have libtorch {torch} elsewhere (a libtorch zip unpacked, or a \
+             Python environment's site-packages/torch), point to it:\n  {point}"
         )
     }
 
     fn install_from(&self, source: Source, temp: &Path) -> Result<Install> {
         match (source, self.variant) {
-            (Source::Pip, Variant::Cpu) => pip::install_cpu(&self.python, temp),
-            (Source::Pip, Variant::Cuda) => pip::install_cuda(&self.python, temp),
+            (Source::Pip, Variant::Cpu) => pip::install_cpu(&self.python, temp, self.release),
+            (Source::Pip, Variant::Cuda) => pip::install_cuda(&self.python, temp, self.release),
             (Source::OfficialZip, _) => official_zip::install(&self.zip_url, temp),
         }
     }
 
-    /// Points the `active` link at `install`.
-    fn activate(&self, install: &Install) -> Result<()> {
+    /// Points the `active` link at the install rooted at `root`.
+    fn activate(&self, root: &Path) -> Result<()> {
         let link = self.active_link();
-        let target = install
-            .root()
+        let target = root
             .strip_prefix(&self.cache_dir)
             .map(Path::to_path_buf)
-            .unwrap_or_else(|_| install.root());
+            .unwrap_or_else(|_| root.to_path_buf());
         if fs::read_link(&link).ok().as_deref() != Some(target.as_path()) {
             vi_fs::replace_symlink(&target, &link)?;
         }
@@ -272,22 +323,23 @@ pub fn ensure(root: &Path, args: &Args) -> Result<Outcome> {
     let installer = Installer::for_workspace(root, args);
     let previous = fs::read_link(installer.active_link()).ok();
     let outcome = installer.ensure()?;
+    let torch = PINNED.torch;
     match &outcome {
         Outcome::UserProvided(path) => {
             outln!(
-                "libtorch: using LIBTORCH={} (libtorch {TORCH_VERSION})",
+                "libtorch: using LIBTORCH={} (libtorch {torch})",
                 path.display()
             );
         }
         Outcome::AlreadyInstalled(path) => {
             outln!(
-                "libtorch: {TORCH_VERSION} already installed in {}; nothing to do",
+                "libtorch: {torch} already installed in {}; nothing to do",
                 path.display()
             );
         }
         Outcome::Installed(path, source) => {
             outln!(
-                "libtorch: installed {TORCH_VERSION} from {source} into {}",
+                "libtorch: installed {torch} from {source} into {}",
                 path.display()
             );
         }

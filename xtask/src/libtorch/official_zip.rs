@@ -8,14 +8,25 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::layout::Install;
+use super::release::Release;
 use crate::fetch::{FetchError, Source};
 
-/// The official CPU archive of libtorch 2.13.0.
-pub const CPU_URL: &str =
-    "https://download.pytorch.org/libtorch/cpu/libtorch-shared-with-deps-2.13.0%2Bcpu.zip";
-/// The official CUDA 12.8 archive of libtorch 2.13.0.
-pub const CUDA_URL: &str =
-    "https://download.pytorch.org/libtorch/cu128/libtorch-shared-with-deps-2.13.0%2Bcu128.zip";
+/// The official CPU archive of `release`.
+pub fn cpu_url(release: &Release) -> String {
+    archive_url(release, "cpu")
+}
+
+/// The official CUDA 12.8 archive of `release`.
+pub fn cuda_url(release: &Release) -> String {
+    archive_url(release, "cu128")
+}
+
+fn archive_url(release: &Release, build: &str) -> String {
+    format!(
+        "https://download.pytorch.org/libtorch/{build}/libtorch-shared-with-deps-{}%2B{build}.zip",
+        release.torch
+    )
+}
 
 /// Downloads the archive at `url` and unpacks it into `dir`.
 pub fn install(url: &str, dir: &Path) -> Result<Install> {

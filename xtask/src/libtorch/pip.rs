@@ -3,9 +3,10 @@
 //! CPU: three wheels, pinned by SHA-256, from which a CPU-only libtorch is
 //! assembled (the torch wheel's CPU libraries and headers, plus the two CUDA
 //! runtime libraries `libtorch_cpu.so` names as NEEDED; they load fine
-//! without a GPU). CUDA: the full `torch==2.13.0` installed with its
-//! dependencies into a virtual environment, whose `torch/` folder is a
-//! libtorch root.
+//! without a GPU). The torch wheel is the release's (2.13.0, or an older one
+//! for `cargo xtask compat`); the two runtime wheels serve every CUDA 13
+//! build. CUDA: the full `torch==<version>` installed with its dependencies
+//! into a virtual environment, whose `torch/` folder is a libtorch root.
 
 use std::fs::{self, File};
 use std::io;
@@ -14,12 +15,13 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use super::layout::{Install, TORCH_VERSION};
+use super::layout::Install;
+use super::release::Release;
 use crate::digest::sha256_file;
 
 /// One wheel and what is taken from it.
 struct Wheel {
-    requirement: &'static str,
+    requirement: String,
     file: &'static str,
     sha256: &'static str,
     /// (path prefix in the wheel, destination folder in the install). A
@@ -27,39 +29,68 @@ struct Wheel {
     members: &'static [(&'static str, &'static str)],
 }
 
-const CPU_WHEELS: [Wheel; 3] = [
-    Wheel {
-        requirement: "torch==2.13.0",
-        file: "torch-2.13.0-cp311-cp311-manylinux_2_28_x86_64.whl",
-        sha256: "60fcdcb2f3876e21146cb4524ef06397d727ca9ad5f020818547e25075fe3cb7",
-        members: &[
-            ("torch/lib/libc10.so", "lib"),
-            ("torch/lib/libtorch_cpu.so", "lib"),
-            ("torch/lib/libtorch.so", "lib"),
-            ("torch/lib/libgomp.so.1", "lib"),
-            ("torch/lib/libshm.so", "lib"),
-            ("torch/include/", "include"),
-        ],
-    },
-    Wheel {
-        requirement: "nvidia-cuda-runtime==13.0.96",
+/// A wheel whose requirement is `<name>==<version>` of its file name.
+struct PinnedWheel {
+    file: &'static str,
+    sha256: &'static str,
+    members: &'static [(&'static str, &'static str)],
+}
+
+/// What a CPU libtorch takes from the torch wheel.
+const TORCH_MEMBERS: &[(&str, &str)] = &[
+    ("torch/lib/libc10.so", "lib"),
+    ("torch/lib/libtorch_cpu.so", "lib"),
+    ("torch/lib/libtorch.so", "lib"),
+    ("torch/lib/libgomp.so.1", "lib"),
+    ("torch/lib/libshm.so", "lib"),
+    ("torch/include/", "include"),
+];
+
+/// The CUDA runtime libraries that `libtorch_cpu.so` of a CUDA 13 build
+/// names as NEEDED.
+const RUNTIME_WHEELS: [PinnedWheel; 2] = [
+    PinnedWheel {
         file: "nvidia_cuda_runtime-13.0.96-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
         sha256: "7f82250d7782aa23b6cfe765ecc7db554bd3c2870c43f3d1821f1d18aebf0548",
         members: &[("nvidia/cu13/lib/libcudart.so.13", "lib")],
     },
-    Wheel {
-        requirement: "nvidia-cuda-cupti==13.0.85",
+    PinnedWheel {
         file: "nvidia_cuda_cupti-13.0.85-py3-none-manylinux_2_25_x86_64.whl",
         sha256: "4eb01c08e859bf924d222250d2e8f8b8ff6d3db4721288cf35d14252a4d933c8",
         members: &[("nvidia/cu13/lib/libcupti.so.13", "lib")],
     },
 ];
 
-/// Downloads the pinned CPU wheels with pip and assembles libtorch in `dir`.
-pub fn install_cpu(python: &str, dir: &Path) -> Result<Install> {
+/// The three wheels of a CPU libtorch of `release`.
+fn cpu_wheels(release: &Release) -> Vec<Wheel> {
+    let torch = Wheel {
+        requirement: format!("torch=={}", release.torch),
+        file: release.wheel,
+        sha256: release.wheel_sha256,
+        members: TORCH_MEMBERS,
+    };
+    let runtimes = RUNTIME_WHEELS.iter().map(|wheel| {
+        // `nvidia_cuda_runtime-13.0.96-…` → `nvidia-cuda-runtime==13.0.96`.
+        let mut parts = wheel.file.splitn(3, '-');
+        let name = parts.next().unwrap_or_default().replace('_', "-");
+        let version = parts.next().unwrap_or_default();
+        Wheel {
+            requirement: format!("{name}=={version}"),
+            file: wheel.file,
+            sha256: wheel.sha256,
+            members: wheel.members,
+        }
+    });
+    std::iter::once(torch).chain(runtimes).collect()
+}
+
+/// Downloads the pinned CPU wheels of `release` with pip and assembles
+/// libtorch in `dir`.
+pub fn install_cpu(python: &str, dir: &Path, release: &Release) -> Result<Install> {
     if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
         bail!("the PyPI wheels are assembled for Linux x86-64 only");
     }
+    let selected = cpu_wheels(release);
     let wheels = dir.join("wheels");
     let mut pip = Command::new(python);
     pip.args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:"])
@@ -87,9 +118,9 @@ pub fn install_cpu(python: &str, dir: &Path) -> Result<Install> {
         ])
         .arg("--dest")
         .arg(&wheels)
-        .args(CPU_WHEELS.iter().map(|wheel| wheel.requirement));
+        .args(selected.iter().map(|wheel| &wheel.requirement));
     run(&mut pip)?;
-    for wheel in &CPU_WHEELS {
+    for wheel in &selected {
         let path = wheels.join(wheel.file);
         let found = sha256_file(&path).with_context(|| format!("reading {}", path.display()))?;
         if found != wheel.sha256 {
@@ -102,7 +133,7 @@ pub fn install_cpu(python: &str, dir: &Path) -> Result<Install> {
         extract(&path, wheel.members, dir)?;
     }
     fs::remove_dir_all(&wheels).with_context(|| format!("removing {}", wheels.display()))?;
-    fs::write(dir.join("build-version"), format!("{TORCH_VERSION}\n"))?;
+    fs::write(dir.join("build-version"), format!("{}\n", release.torch))?;
     Ok(Install {
         dir: dir.to_owned(),
         libtorch: PathBuf::from("."),
@@ -155,9 +186,10 @@ fn extract(wheel: &Path, members: &[(&str, &str)], dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Installs the full CUDA build of torch 2.13.0 into a virtual environment
-/// in `dir` and returns the install rooted at its `torch/` package.
-pub fn install_cuda(python: &str, dir: &Path) -> Result<Install> {
+/// Installs the full CUDA build of torch `release` into a virtual
+/// environment in `dir` and returns the install rooted at its `torch/`
+/// package.
+pub fn install_cuda(python: &str, dir: &Path, release: &Release) -> Result<Install> {
     let venv = dir.join("venv");
     run(Command::new(python).args(["-m", "venv"]).arg(&venv))?;
     let venv_python = venv.join("bin").join("python");
@@ -166,7 +198,7 @@ pub fn install_cuda(python: &str, dir: &Path) -> Result<Install> {
         "pip",
         "install",
         "--no-input",
-        &format!("torch=={TORCH_VERSION}"),
+        &format!("torch=={}", release.torch),
     ]))?;
     let output = Command::new(&venv_python)
         .args([
@@ -202,4 +234,27 @@ fn run(command: &mut Command) -> Result<()> {
         bail!("{shown} failed ({status})");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::libtorch::release::{OLDER, PINNED};
+
+    #[test]
+    fn each_release_gets_its_torch_wheel_and_the_shared_runtimes() {
+        for release in std::iter::once(&PINNED).chain(OLDER) {
+            let wheels = cpu_wheels(release);
+            let requirements: Vec<&str> = wheels.iter().map(|w| w.requirement.as_str()).collect();
+            assert_eq!(
+                requirements,
+                [
+                    format!("torch=={}", release.torch).as_str(),
+                    "nvidia-cuda-runtime==13.0.96",
+                    "nvidia-cuda-cupti==13.0.85"
+                ]
+            );
+            assert_eq!(wheels[0].sha256, release.wheel_sha256);
+        }
+    }
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 use zip::write::SimpleFileOptions;
 
 use super::layout::MARKER;
+use super::release::{OLDER, PINNED};
 use super::{Installer, Outcome, Variant};
 use crate::testing::{Reply, Routes, TestServer, listing};
 
@@ -37,6 +38,7 @@ fn fake_archive(version: &str) -> Vec<u8> {
 fn installer(cache: &Path, server: &TestServer) -> Installer {
     Installer {
         cache_dir: cache.to_owned(),
+        release: &PINNED,
         variant: Variant::Cpu,
         user_libtorch: None,
         python: "/nonexistent/python3".to_owned(),
@@ -199,4 +201,54 @@ fn the_active_variant_is_kept_unless_asked() {
     assert_eq!(Variant::active(&link), Some(Variant::Cuda));
     vi_fs::replace_symlink(Path::new("cpu-2.13.0"), &link).unwrap();
     assert_eq!(Variant::active(&link), Some(Variant::Cpu));
+}
+
+#[test]
+fn an_older_release_installs_beside_the_pinned_one_and_never_becomes_active() {
+    let older = &OLDER[0];
+    let path = format!(
+        "/libtorch/libtorch-shared-with-deps-{}%2Bcpu.zip",
+        older.torch
+    );
+    let server = TestServer::start(Routes::from([
+        (
+            ARCHIVE_PATH.to_owned(),
+            vec![Reply::Body(fake_archive("2.13.0"))],
+        ),
+        (path.clone(), vec![Reply::Body(fake_archive(older.torch))]),
+    ]));
+    let cache = tempfile::tempdir().unwrap();
+    installer(cache.path(), &server).ensure().unwrap();
+    let mut compat = Installer {
+        release: older,
+        zip_url: format!("{}{path}", server.base()),
+        ..installer(cache.path(), &server)
+    };
+    let dir = format!("cpu-{}", older.torch);
+    assert!(matches!(compat.ensure().unwrap(), Outcome::Installed(..)));
+    assert!(matches!(
+        compat.ensure().unwrap(),
+        Outcome::AlreadyInstalled(..)
+    ));
+    let mut expected = vec!["active", "cpu-2.13.0", dir.as_str()];
+    expected.sort_unstable();
+    assert_eq!(listing(cache.path()), expected);
+    assert_eq!(
+        fs::read_link(cache.path().join("active")).unwrap(),
+        Path::new("cpu-2.13.0")
+    );
+
+    // The pinned release's archive is refused for the older one, and a
+    // folder the user names is checked against the older version.
+    compat.zip_url = format!("{}{ARCHIVE_PATH}", server.base());
+    compat.user_libtorch = Some(cache.path().join("cpu-2.13.0"));
+    let error = format!("{:#}", compat.ensure().unwrap_err());
+    assert!(error.contains("--libtorch"), "{error}");
+    assert!(error.contains(older.tch), "{error}");
+    fs::remove_dir_all(cache.path().join(&dir)).unwrap();
+    compat.user_libtorch = None;
+    let error = format!("{:#}", compat.ensure().unwrap_err());
+    assert!(error.contains("2.13.0"), "{error}");
+    assert!(error.contains("--libtorch"), "{error}");
+    assert_eq!(listing(cache.path()), ["active", "cpu-2.13.0"]);
 }

@@ -11,13 +11,18 @@ Differences from the notebook, none of which changes the model or the loss:
   it, a Rust run and this script consume the same random numbers.
 - `--logits` computes the loss from logits (BCE-with-logits), as vi-models
   does, instead of sigmoid then BCE.
+- `--device cuda` trains on the GPU as the notebook's `cuda = True` does:
+  the model is built (and initialized) on the CPU, then moved; each batch is
+  binarized on the CPU and then moved. The default is the CPU.
+- The IDX files may also be gzip-compressed (`<name>.gz`).
 
     python tutorial3_mlp_vae.py DATA_DIR [--epochs 20] [--seed 0] [--threads 2]
         [--reseed-per-epoch] [--logits] [--iwae 1000] [--train-subset N]
-        [--test-subset N] [--adam LR] [--print-params]
+        [--test-subset N] [--adam LR] [--print-params] [--device cpu]
 """
 
 import argparse
+import gzip
 import math
 import time
 from pathlib import Path
@@ -30,7 +35,10 @@ from torch.utils.data import DataLoader, TensorDataset
 
 
 def read_idx(path):
-    data = Path(path).read_bytes()
+    path = Path(path)
+    packed = path.with_name(path.name + ".gz")
+    data = gzip.decompress(packed.read_bytes()) if not path.exists() and packed.exists() \
+        else path.read_bytes()
     ndim = data[3]
     dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
@@ -134,8 +142,10 @@ def main():
     parser.add_argument("--print-params", action="store_true")
     parser.add_argument("--adam", type=float, default=0.0,
                         help="train with torch.optim.Adam at this learning rate")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
 
     batch_size, learning_rate, input_dim, z_dim = 100, 5e-3, 784, 2
     mnist_train = load_split(args.data_dir, "train")
@@ -149,7 +159,7 @@ def main():
     test_loader = DataLoader(mnist_test, **dl_kwargs)
 
     torch.manual_seed(args.seed)
-    model = VAE(input_dim=input_dim, z_dim=z_dim, logits=args.logits)
+    model = VAE(input_dim=input_dim, z_dim=z_dim, logits=args.logits).to(device)
     adam = torch.optim.Adam(model.parameters(), lr=args.adam) if args.adam else None
 
     N_data_tr = len(train_loader.dataset)
@@ -163,7 +173,7 @@ def main():
         for i, (data, labels) in enumerate(train_loader):
             n = data.shape[0]
             data = torch.bernoulli(data)
-            data = data.view(data.shape[0], -1)
+            data = data.view(data.shape[0], -1).to(device)
             recon_x, mu, logvar = model(data)
             loss = loss_func(recon_x, data, mu, logvar, args.logits)
             model.zero_grad()
@@ -184,7 +194,7 @@ def main():
             for i, (data, labels) in enumerate(test_loader):
                 n = data.shape[0]
                 data = torch.bernoulli(data)
-                data = data.view(data.shape[0], -1)
+                data = data.view(data.shape[0], -1).to(device)
                 recon_x, mu, logvar = model(data)
                 loss_test += loss_func(recon_x, data, mu, logvar, args.logits).item() * n / N_data_te
         test_seconds = time.perf_counter() - start
@@ -199,7 +209,7 @@ def main():
         if args.reseed_per_epoch:
             torch.manual_seed(derived_seed(args.seed, 0))
         start = time.perf_counter()
-        test = (torch.bernoulli(x.view(x.shape[0], -1)) for x, _ in
+        test = (torch.bernoulli(x.view(x.shape[0], -1)).to(device) for x, _ in
                 DataLoader(mnist_test, batch_size=batch_size, shuffle=False))
         ll = iwae_log_likelihood(model, test, args.iwae, 100, args.logits)
         print(f"test log-likelihood (IWAE, k = {args.iwae}): {ll:.4f} nats "

@@ -87,7 +87,10 @@ pub use train::{
     mean_log_likelihood, mean_negative_elbo,
 };
 pub use vae::{
-    Architecture, BernoulliConvVae, BernoulliConvVaeConfig, DiagonalNormal, ElboEstimator,
-    GaussianConvVae, GaussianConvVaeConfig, MlpVae, MlpVaeConfig, PosteriorSummary, Vae,
-    change_of_variables_log_q, tutorial2_log_q,
+    Activation, Architecture, BINARY_UNITS, BernoulliConvVae, BernoulliConvVaeConfig,
+    DiagonalNormal, ElboEstimator, GAUSSIAN_UNITS, GaussianConvVae, GaussianConvVaeConfig,
+    IafPosterior, IafStep, LikelihoodConfig, MlpPosterior, MlpVae, MlpVaeConfig, Objective,
+    PosteriorConfig, PosteriorSummary, SIGMA_FLOOR, SIGMOID_BIAS, Vae, Variance,
+    change_of_variables_log_q, check_score_function, reparameterized_loss, score_function_loss,
+    tutorial2_log_q,
 };

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use vi_data::{Binarization, Collection, PixelRange};
 
 use crate::train::{ImportanceSampling, OptimizerConfig, TrainConfig};
-use crate::vae::{BernoulliConvVaeConfig, GaussianConvVaeConfig, MlpVaeConfig};
+use crate::vae::{BernoulliConvVaeConfig, GaussianConvVaeConfig, MlpVaeConfig, Objective};
 
 /// A tutorial's VAE experiment: what to build, what to train it on and how,
 /// and what to estimate at the end.
@@ -102,6 +102,7 @@ pub fn gaussian_conv_vae() -> VaePreset<GaussianConvVaeConfig> {
             pixel_range: PixelRange::MinusOneToOne,
             optimizer: OptimizerConfig::sgd(1e-4),
             seed: 0,
+            objective: Objective::default(),
         },
         other_optimizer: OptimizerConfig::adam(1e-3),
         collection: Collection::Mnist,
@@ -133,6 +134,7 @@ pub fn mlp_vae() -> VaePreset<MlpVaeConfig> {
             pixel_range: PixelRange::ZeroToOne,
             optimizer: OptimizerConfig::sgd(5e-3),
             seed: 0,
+            objective: Objective::default(),
         },
         other_optimizer: OptimizerConfig::adam(1e-3),
         collection: Collection::Mnist,
@@ -170,6 +172,7 @@ pub fn bernoulli_conv_vae() -> VaePreset<BernoulliConvVaeConfig> {
                 eps: 1e-7,
             },
             seed: 0,
+            objective: Objective::default(),
         },
         other_optimizer: OptimizerConfig::sgd(5e-3),
         collection: Collection::Mnist,

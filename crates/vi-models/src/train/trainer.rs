@@ -15,6 +15,7 @@ use crate::train::config::TrainConfig;
 use crate::train::evaluate::{
     BatchLoss, ImportanceSampling, mean_log_likelihood, negative_elbo_pass,
 };
+use crate::train::gradient_snr::{GradientSnr, gradient_snr};
 use crate::train::history::{EpochRecord, History};
 use crate::train::observer::{BatchFinished, EpochStarted, Observer};
 use crate::train::optimizer::Optimizer;
@@ -244,6 +245,23 @@ impl<M: Vae> Trainer<M> {
             ..self.config.batch_options(self.var_store.device())
         };
         mean_log_likelihood(&self.model, data, &options, sampling)
+    }
+
+    /// The gradient signal-to-noise ratio of `objective`'s estimator at the
+    /// current parameters on the batch `images` ([`gradient_snr`], which
+    /// see), with libtorch's generator seeded from the run's seed
+    /// ([`Stream::GradientSnr`]) so that it is reproducible.
+    ///
+    /// # Errors
+    /// As [`gradient_snr`].
+    pub fn gradient_snr(
+        &self,
+        images: &Tensor,
+        objective: &Objective,
+        repeats: usize,
+    ) -> Result<GradientSnr> {
+        Stream::GradientSnr.seed_libtorch(self.config.seed);
+        gradient_snr(&self.model, &self.var_store, images, objective, repeats)
     }
 
     /// One epoch's training and test passes; the record is not yet pushed.

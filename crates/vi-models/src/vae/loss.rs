@@ -6,7 +6,7 @@
 
 use tch::Tensor;
 use vi_core::{
-    Baseline, Distribution, Estimate, Rsample, analytic_kl_elbo_with, dreg_iwae, iwae_bound,
+    Baseline, Detach, Distribution, Estimate, Rsample, analytic_kl_elbo_with, dreg_iwae, iwae_bound,
     monte_carlo_elbo, renyi_bound, score_function_elbo, stl_elbo, vimco,
 };
 
@@ -42,37 +42,58 @@ where
     objective.validate()?;
     let posterior = model.posterior(images)?;
     let prior = model.prior()?;
-    let log_likelihood = |z: &Tensor| model.conditional_log_likelihood(images, z);
+    let kl = match (objective, model.estimator()) {
+        (Objective::Elbo { .. }, ElboEstimator::AnalyticKl) => {
+            Some(model.analytic_kl(&posterior, &prior)?)
+        }
+        _ => None,
+    };
+    reparameterized_estimate(&posterior, &prior, objective, kl, |z| {
+        model.conditional_log_likelihood(images, z)
+    })
+}
+
+/// [`reparameterized_loss`] for a posterior, prior and `log p(x|z)` given
+/// directly (the relaxed binary VAE's Concrete latents): `kl`, when given,
+/// makes [`Objective::Elbo`] the analytic-KL ELBO with that KL, `[B]`;
+/// without it, the Monte Carlo ELBO.
+pub(crate) fn reparameterized_estimate<Q, P, F>(
+    posterior: &Q,
+    prior: &P,
+    objective: &Objective,
+    kl: Option<Tensor>,
+    log_likelihood: F,
+) -> Result<Estimate>
+where
+    Q: Rsample + Detach,
+    P: Distribution,
+    F: FnOnce(&Tensor) -> vi_core::Result<Tensor>,
+{
+    objective.validate()?;
     // Counts were checked to fit in i64.
     let count = objective.samples() as i64;
     Ok(match *objective {
-        Objective::Elbo { .. } => {
-            let elbo = match model.estimator() {
-                ElboEstimator::MonteCarlo => {
-                    monte_carlo_elbo(&posterior, &prior, count, log_likelihood)?
-                }
-                ElboEstimator::AnalyticKl => {
-                    let kl = KnownKl(model.analytic_kl(&posterior, &prior)?);
-                    analytic_kl_elbo_with(&kl, &posterior, &prior, count, log_likelihood)?
-                }
-            };
-            plain(elbo)
-        }
-        Objective::Stl { .. } => stl_elbo(&posterior, &prior, count, log_likelihood)?,
-        Objective::Iwae { .. } => plain(iwae_bound(&posterior, &prior, count, log_likelihood)?),
-        Objective::Dreg { .. } => dreg_iwae(&posterior, &prior, count, log_likelihood)?,
+        Objective::Elbo { .. } => plain(match kl {
+            None => monte_carlo_elbo(posterior, prior, count, log_likelihood)?,
+            Some(kl) => {
+                analytic_kl_elbo_with(&KnownKl(kl), posterior, prior, count, log_likelihood)?
+            }
+        }),
+        Objective::Stl { .. } => stl_elbo(posterior, prior, count, log_likelihood)?,
+        Objective::Iwae { .. } => plain(iwae_bound(posterior, prior, count, log_likelihood)?),
+        Objective::Dreg { .. } => dreg_iwae(posterior, prior, count, log_likelihood)?,
         Objective::Renyi { alpha, .. } => plain(renyi_bound(
-            &posterior,
-            &prior,
+            posterior,
+            prior,
             alpha,
             count,
             log_likelihood,
         )?),
-        Objective::Vimco { .. } => vimco(&posterior, &prior, count, log_likelihood)?,
+        Objective::Vimco { .. } => vimco(posterior, prior, count, log_likelihood)?,
         Objective::ScoreFunction { .. } => {
             score_function_elbo(
-                &posterior,
-                &prior,
+                posterior,
+                prior,
                 count,
                 Baseline::LeaveOneOut,
                 log_likelihood,

@@ -11,6 +11,7 @@
 
 mod analytic_kl;
 mod bernoulli_conv;
+mod binary;
 mod change_of_variables;
 mod gaussian_conv;
 mod iaf;
@@ -20,6 +21,7 @@ mod objective;
 mod shapes;
 
 pub use bernoulli_conv::{BernoulliConvVae, BernoulliConvVaeConfig};
+pub use binary::{BinaryLatents, BinaryVae, BinaryVaeConfig, Relaxation};
 pub use change_of_variables::{change_of_variables_log_q, tutorial2_log_q};
 pub use gaussian_conv::{GaussianConvVae, GaussianConvVaeConfig, PosteriorSummary};
 pub use loss::{check_score_function, reparameterized_loss, score_function_loss};

@@ -9,10 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
+use vi_data::{Binarization, Collection};
 use vi_models::presets::{TrainSet, VaePreset};
-use vi_models::{ImportanceSampling, TrainConfig};
+use vi_models::{ImportanceSampling, Objective, TrainConfig};
 
-use super::choices::{DeviceChoice, OptimizerChoice};
+use super::choices::{DEFAULT_ALPHA, DatasetChoice, DeviceChoice, ObjectiveChoice, OptimizerChoice};
 use crate::args;
 
 /// Flags shared by the VAE subcommands (flattened into each one's `Args`).
@@ -52,6 +53,28 @@ pub struct VaeArgs {
     /// Learning rate.
     #[arg(long, value_parser = args::positive)]
     pub lr: Option<f64>,
+
+    /// What training maximizes, and by which gradient estimator (see --k and
+    /// --alpha). The per-epoch test loss is the one-sample negative ELBO
+    /// whatever the objective, so that runs compare.
+    #[arg(long, value_enum)]
+    pub objective: Option<ObjectiveChoice>,
+
+    /// Draws z ~ q(z|x) per image and step: the samples of elbo, stl and
+    /// score-function, the importance samples of iwae, dreg, renyi and vimco
+    /// [default: 1 for elbo and stl, 5 for the others; vimco and
+    /// score-function need at least 2].
+    #[arg(long, value_name = "K", value_parser = args::size)]
+    pub k: Option<usize>,
+
+    /// The order α of the Rényi bound (--objective renyi only; 0 is the
+    /// IWAE bound, 1 the ELBO) [default: 0.5].
+    #[arg(long, value_parser = args::finite, allow_negative_numbers = true)]
+    pub alpha: Option<f64>,
+
+    /// Data set.
+    #[arg(long, value_enum)]
+    pub dataset: Option<DatasetChoice>,
 
     /// Importance samples per test image for the final IWAE log-likelihood
     /// estimate; 0 skips it.
@@ -108,6 +131,8 @@ pub struct TrainingPlan {
     pub train_limit: Option<usize>,
     /// Test images used (the first N), all if `None`.
     pub test_limit: Option<usize>,
+    /// The data set.
+    pub collection: Collection,
     /// What of the training split the model trains on.
     pub train_set: TrainSet,
     /// The final log-likelihood estimate, `None` to skip it.
@@ -139,6 +164,9 @@ pub struct GivenFlags {
     pub optimizer: Option<OptimizerChoice>,
     /// `--lr`.
     pub lr: Option<f64>,
+    /// The objective `--objective`, `--k` and `--alpha` ask for, when any
+    /// of them was given.
+    pub objective: Option<Objective>,
 }
 
 /// What a subcommand's own flags decide beyond the shared ones.
@@ -152,6 +180,9 @@ pub struct OwnFlags<C> {
     /// The log-likelihood's test images (`cvae`'s `--iwae-images`);
     /// `None`: the preset's.
     pub log_likelihood_images: Option<usize>,
+    /// The batches' binarization (`vae-mlp --likelihood gaussian`: none);
+    /// `None`: the preset's.
+    pub binarization: Option<Binarization>,
 }
 
 impl VaeArgs {
@@ -174,6 +205,7 @@ impl VaeArgs {
             }
             _ => preset.training.optimizer,
         };
+        let objective = self.objective_plan(&preset.training.objective)?;
         let config = TrainConfig {
             epochs: self.epochs.unwrap_or(preset.training.epochs),
             batch_size: self.batch_size.unwrap_or(preset.training.batch_size),
@@ -181,6 +213,8 @@ impl VaeArgs {
                 .lr
                 .map_or(optimizer, |lr| optimizer.with_learning_rate(lr)),
             seed: self.seed.unwrap_or(preset.training.seed),
+            binarization: own.binarization.unwrap_or(preset.training.binarization),
+            objective: objective.unwrap_or(preset.training.objective),
             ..preset.training.clone()
         };
         config.validate().map_err(|error| error.to_string())?;
@@ -196,6 +230,7 @@ impl VaeArgs {
             threads: self.threads,
             train_limit: self.train_limit,
             test_limit: self.test_limit,
+            collection: self.dataset.map_or(preset.collection, Into::into),
             train_set: own.train_set.unwrap_or(preset.train_set),
             sampling: (num_samples > 0).then_some(ImportanceSampling {
                 num_samples,
@@ -211,6 +246,7 @@ impl VaeArgs {
                 batch_size: self.batch_size,
                 optimizer: self.optimizer,
                 lr: self.lr,
+                objective,
             },
         };
         Ok(VaePlan {
@@ -218,6 +254,38 @@ impl VaeArgs {
             model: own.model,
             training,
         })
+    }
+}
+
+impl VaeArgs {
+    /// The objective `--objective`, `--k` and `--alpha` ask for, `None` if
+    /// none was given. `--k` alone keeps the preset's objective; a chosen
+    /// objective without `--k` gets its default count
+    /// ([`ObjectiveChoice::default_k`]); `--alpha` goes with `renyi` only.
+    ///
+    /// # Errors
+    /// `--alpha` with another objective.
+    fn objective_plan(&self, preset: &Objective) -> Result<Option<Objective>, String> {
+        if self.objective.is_none() && self.k.is_none() && self.alpha.is_none() {
+            return Ok(None);
+        }
+        let choice = self.objective.unwrap_or(ObjectiveChoice::of(preset));
+        if self.alpha.is_some() && choice != ObjectiveChoice::Renyi {
+            let name = choice.objective(1, DEFAULT_ALPHA).name();
+            return Err(format!(
+                "--alpha is the order of the Rényi bound and goes with --objective renyi only; \
+                 the objective here is {name}: leave --alpha out or add --objective renyi"
+            ));
+        }
+        let k = self.k.unwrap_or(match self.objective {
+            None => preset.samples(),
+            Some(choice) => choice.default_k(),
+        });
+        let alpha = self.alpha.unwrap_or(match *preset {
+            Objective::Renyi { alpha, .. } if self.objective.is_none() => alpha,
+            _ => DEFAULT_ALPHA,
+        });
+        Ok(Some(choice.objective(k, alpha)))
     }
 }
 
@@ -259,6 +327,7 @@ mod tests {
             model: None,
             train_set: None,
             log_likelihood_images: None,
+            binarization: None,
         };
         let plan = flags
             .args

@@ -32,7 +32,7 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
     let training = &plan.training;
     let compute = Compute::select(training.device, training.threads)?;
     let mut staging = Staging::new(&plan.out, C::NAME)?;
-    let splits = Splits::load(training, preset.collection)?;
+    let splits = Splits::load(training, training.collection)?;
     let mut run =
         Run::<C::Model>::start(training, plan.model.as_ref(), &preset.model, compute.device)?;
     let mut records = C::Records::start(training, &splits, &run)?;
@@ -48,13 +48,18 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
 
     let trainer = &run.trainer;
     let history = trainer.history();
-    write_history(&mut staging, history, records.columns(), |epoch| {
+    let objective = trainer.config().objective;
+    write_history(&mut staging, history, &objective, records.columns(), |epoch| {
         records.row(epoch)
     })?;
-    let elbo = elbo_chart(history, C::ELBO_TITLE);
+    let elbo = elbo_chart(history, C::ELBO_TITLE, &objective);
     staging.save_chart("elbo.png", &elbo)?;
     let mut notes = Vec::new();
-    VaeFigures::new(trainer, &splits.test).save(C::FIGURES, &mut staging, &mut notes)?;
+    VaeFigures::new(trainer, &splits.test, C::PRIOR_LABEL).save(
+        C::FIGURES,
+        &mut staging,
+        &mut notes,
+    )?;
     records.draw(trainer, elbo, &mut staging)?;
 
     let summary = Summary {
@@ -67,7 +72,7 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
             &run,
             training,
             &compute,
-            (&splits, preset.collection),
+            (&splits, training.collection),
             log_likelihood,
             started,
         )?,

@@ -6,6 +6,7 @@
 
 mod cli {
     mod cvae;
+    mod objectives;
     mod vae_conv;
     mod vae_mlp;
 }

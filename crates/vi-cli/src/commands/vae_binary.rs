@@ -149,6 +149,16 @@ impl VaeFlags for Args {
             log_likelihood_images: self.iwae_images,
             binarization: None,
         };
-        self.training.plan(&preset, self.out, own)
+        let plan = self.training.plan(&preset, self.out, own)?;
+        let objective = plan.training.config.objective;
+        if !self.relaxed && objective.needs_reparameterization() {
+            return Err(format!(
+                "--objective {} differentiates through the draws, which the binary latents \
+                 do not allow; use vimco, score-function or elbo (score function), or add \
+                 --relaxed to train the Concrete relaxation",
+                objective.name()
+            ));
+        }
+        Ok(plan)
     }
 }

@@ -39,8 +39,9 @@ pub struct BinaryVaeConfig {
     /// The hidden layers' nonlinearity.
     pub activation: Activation,
     /// `None`: train the discrete model by score-function estimators;
-    /// `Some`: train its Concrete relaxation by reparameterization.
-    #[serde(default)]
+    /// `Some`: train its Concrete relaxation by reparameterization (absent
+    /// from the JSON form when `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relaxation: Option<Relaxation>,
 }
 

@@ -82,15 +82,15 @@ pub use linear_regression::{
     LinearRegressionConfig, Predictive,
 };
 pub use train::{
-    BatchFinished, Checkpoint, EpochRecord, EpochStarted, GradientSnr, History,
-    ImportanceSampling, NullObserver, Observer, OptimizerConfig, SnrSummary, Stream, TrainConfig,
-    Trainer, derived_seed, gradient_snr, mean_log_likelihood, mean_negative_elbo,
+    BatchFinished, Checkpoint, EpochRecord, EpochStarted, GradientSnr, History, ImportanceSampling,
+    NullObserver, Observer, OptimizerConfig, SnrSummary, Stream, TrainConfig, Trainer,
+    derived_seed, gradient_snr, mean_log_likelihood, mean_negative_elbo,
 };
 pub use vae::{
     Activation, Architecture, BINARY_UNITS, BernoulliConvVae, BernoulliConvVaeConfig,
-    BinaryLatents, BinaryVae, BinaryVaeConfig, DiagonalNormal, ElboEstimator, GAUSSIAN_UNITS, GaussianConvVae, GaussianConvVaeConfig,
-    IafPosterior, IafStep, LikelihoodConfig, MlpPosterior, MlpVae, MlpVaeConfig, Objective,
-    PosteriorConfig, PosteriorSummary, Relaxation, SIGMA_FLOOR, SIGMOID_BIAS, Vae, Variance,
-    change_of_variables_log_q, check_score_function, reparameterized_loss, score_function_loss,
-    tutorial2_log_q,
+    BinaryLatents, BinaryVae, BinaryVaeConfig, DiagonalNormal, ElboEstimator, GAUSSIAN_UNITS,
+    GaussianConvVae, GaussianConvVaeConfig, IafPosterior, IafStep, LikelihoodConfig, MlpPosterior,
+    MlpVae, MlpVaeConfig, Objective, PosteriorConfig, PosteriorSummary, Relaxation, SIGMA_FLOOR,
+    SIGMOID_BIAS, Vae, Variance, change_of_variables_log_q, check_score_function,
+    reparameterized_loss, score_function_loss, tutorial2_log_q,
 };

@@ -235,7 +235,10 @@ mod tests {
                 bernoulli_conv_vae().training.optimizer,
                 bernoulli_conv_vae().other_optimizer,
             ),
-            (binary_vae().training.optimizer, binary_vae().other_optimizer),
+            (
+                binary_vae().training.optimizer,
+                binary_vae().other_optimizer,
+            ),
         ] {
             assert_ne!(
                 std::mem::discriminant(&training),

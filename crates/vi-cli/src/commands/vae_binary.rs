@@ -130,12 +130,8 @@ impl VaeFlags for Args {
         let relaxation = self.relaxed.then(|| {
             let defaults = Relaxation::default();
             Relaxation {
-                posterior_temperature: self
-                    .temperature
-                    .unwrap_or(defaults.posterior_temperature),
-                prior_temperature: self
-                    .prior_temperature
-                    .unwrap_or(defaults.prior_temperature),
+                posterior_temperature: self.temperature.unwrap_or(defaults.posterior_temperature),
+                prior_temperature: self.prior_temperature.unwrap_or(defaults.prior_temperature),
             }
         });
         let model = (self.latent_dim.is_some() || self.relaxed).then(|| BinaryVaeConfig {

@@ -89,7 +89,7 @@ pub struct Args {
     pub out: PathBuf,
 
     /// Size of the latent space; manifold.png needs 2, beyond 2 latent.png
-    /// shows principal components and latent_tsne.png a t-SNE picture.
+    /// shows principal components (and --tsne adds a t-SNE picture).
     #[arg(long, value_parser = args::size)]
     pub latent_dim: Option<usize>,
 
@@ -212,8 +212,8 @@ impl VaeFlags for Args {
         let preset = VaeMlp::preset();
         let model = self.model(&preset.model)?;
         // Gaussian pixels are grey levels: no binarization.
-        let binarization = (self.likelihood == Some(LikelihoodChoice::Gaussian))
-            .then_some(Binarization::None);
+        let binarization =
+            (self.likelihood == Some(LikelihoodChoice::Gaussian)).then_some(Binarization::None);
         let own = OwnFlags {
             model,
             train_set: None,

@@ -13,7 +13,9 @@ use vi_data::{Binarization, Collection};
 use vi_models::presets::{TrainSet, VaePreset};
 use vi_models::{ImportanceSampling, Objective, TrainConfig};
 
-use super::choices::{DEFAULT_ALPHA, DatasetChoice, DeviceChoice, ObjectiveChoice, OptimizerChoice};
+use super::choices::{
+    DEFAULT_ALPHA, DatasetChoice, DeviceChoice, ObjectiveChoice, OptimizerChoice,
+};
 use crate::args;
 
 /// Flags shared by the VAE subcommands (flattened into each one's `Args`).
@@ -104,6 +106,12 @@ pub struct VaeArgs {
     /// --data-dir, --train-limit and --test-limit as the first run.
     #[arg(long)]
     pub resume: bool,
+
+    /// Also draw latent_tsne.png, a t-SNE picture of the posterior means of
+    /// the first 2,000 test images, when the latent space has more than two
+    /// dimensions (tutorial 3's suggestion; takes tens of seconds).
+    #[arg(long)]
+    pub tsne: bool,
 }
 
 /// A VAE subcommand's settings, checked: what [`super::run`] runs.
@@ -143,6 +151,8 @@ pub struct TrainingPlan {
     pub checkpoint: PathBuf,
     /// Continue from the checkpoint instead of starting afresh.
     pub resume: bool,
+    /// Draw `latent_tsne.png` beside `latent.png` (`--tsne`).
+    pub tsne: bool,
     /// The configuration of a fresh run.
     pub config: TrainConfig,
     /// The flags given explicitly, which a resumed run checks against its
@@ -239,6 +249,7 @@ impl VaeArgs {
             log_likelihood_images: own.log_likelihood_images.or(defaults.num_images),
             checkpoint,
             resume: self.resume,
+            tsne: self.tsne,
             config,
             given: GivenFlags {
                 seed: self.seed,
@@ -366,6 +377,58 @@ mod tests {
         let tutorial_2 = presets::gaussian_conv_vae();
         let sgd = training(&tutorial_2, &["--lr", "0.25", "--seed", "7"]);
         assert_eq!((sgd.optimizer, sgd.seed), (OptimizerConfig::sgd(0.25), 7));
+    }
+
+    /// `--k` alone keeps the preset's objective; a chosen objective without
+    /// `--k` takes its default count; `--alpha` goes with `renyi` only.
+    #[test]
+    fn objective_flags_resolve_against_the_preset() {
+        use vi_models::Objective;
+        let tutorial_3 = presets::mlp_vae();
+        let objective = |preset: &VaePreset<_>, flags: &[&str]| training(preset, flags).objective;
+        assert_eq!(objective(&tutorial_3, &[]), Objective::default());
+        assert_eq!(
+            objective(&tutorial_3, &["--k", "5"]),
+            Objective::Elbo { samples: 5 }
+        );
+        assert_eq!(
+            objective(&tutorial_3, &["--objective", "iwae"]),
+            Objective::Iwae { k: 5 }
+        );
+        assert_eq!(
+            objective(&tutorial_3, &["--objective", "stl"]),
+            Objective::Stl { samples: 1 }
+        );
+        assert_eq!(
+            objective(&tutorial_3, &["--objective", "renyi"]),
+            Objective::Renyi { alpha: 0.5, k: 5 }
+        );
+        assert_eq!(
+            objective(
+                &tutorial_3,
+                &["--objective", "renyi", "--alpha", "0", "--k", "2"]
+            ),
+            Objective::Renyi { alpha: 0.0, k: 2 }
+        );
+        let binary = presets::binary_vae();
+        assert_eq!(training(&binary, &[]).objective, Objective::Vimco { k: 5 });
+        assert_eq!(
+            training(&binary, &["--k", "3"]).objective,
+            Objective::Vimco { k: 3 }
+        );
+
+        let flags = Flags::try_parse_from(["vi", "--alpha", "0.5"]).expect("parses");
+        let own = OwnFlags {
+            model: None,
+            train_set: None,
+            log_likelihood_images: None,
+            binarization: None,
+        };
+        let error = flags
+            .args
+            .plan(&tutorial_3, PathBuf::from("results/x"), own)
+            .expect_err("--alpha without renyi");
+        assert!(error.contains("--objective renyi"), "{error}");
     }
 
     #[test]

@@ -48,9 +48,10 @@ pub enum Figure {
         extent: f64,
     },
     /// `latent.png`: the test set's posterior means; left out, with a note,
-    /// for a one-dimensional latent space. Beyond two dimensions also
-    /// `latent_tsne.png`, a t-SNE picture of the first
-    /// [`TSNE_POINTS`] test images' posterior means.
+    /// for a one-dimensional latent space. Beyond two dimensions, and only
+    /// when asked ([`VaeFigures::with_tsne`]), also `latent_tsne.png`, a
+    /// t-SNE picture of the first [`TSNE_POINTS`] test images' posterior
+    /// means.
     Latent,
 }
 
@@ -72,10 +73,7 @@ pub fn elbo_chart(history: &History, title: &str, objective: &Objective) -> Char
     let (train_label, y_label) = if *objective == Objective::default() {
         ("Train".to_owned(), "ELBO (nats per image)")
     } else {
-        (
-            format!("Train: {objective}"),
-            "bound (nats per image)",
-        )
+        (format!("Train: {objective}"), "bound (nats per image)")
     };
     // Markers too, so that a run of one or two epochs still shows its points.
     let chart = Chart::new()
@@ -113,6 +111,7 @@ pub struct VaeFigures<'a, M: Vae> {
     config: &'a TrainConfig,
     test: &'a ImageDataset,
     prior: &'a str,
+    tsne: bool,
 }
 
 impl<'a, M: Vae> VaeFigures<'a, M> {
@@ -125,7 +124,16 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
             config: trainer.config(),
             test,
             prior,
+            tsne: false,
         }
+    }
+
+    /// Whether [`Figure::Latent`] also draws `latent_tsne.png` (off by
+    /// default, so that the tutorials' results keep their files).
+    #[must_use]
+    pub fn with_tsne(mut self, tsne: bool) -> Self {
+        self.tsne = tsne;
+        self
     }
 
     /// Draws `figures` into `staging` in order, adding to `notes` why a
@@ -244,7 +252,7 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
                 return Ok(());
             }
         }
-        if self.model.latent_dim() > 2 {
+        if self.tsne && self.model.latent_dim() > 2 {
             staging.save_chart("latent_tsne.png", &self.latent_tsne()?)?;
         }
         Ok(())

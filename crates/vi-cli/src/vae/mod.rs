@@ -30,9 +30,7 @@ mod training;
 mod tsne;
 
 pub use args::{OwnFlags, TrainingPlan, VaeArgs, VaePlan};
-pub use choices::{
-    ActivationChoice, EstimatorChoice, LikelihoodChoice, PosteriorChoice,
-};
+pub use choices::{ActivationChoice, EstimatorChoice, LikelihoodChoice, PosteriorChoice};
 pub use command::{EpochRecords, NoRecords, VaeCommand, VaeFlags};
 pub use data::Splits;
 pub use figures::Figure;

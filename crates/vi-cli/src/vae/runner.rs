@@ -8,6 +8,7 @@
 use std::time::Instant;
 
 use anyhow::Result;
+use vi_data::{Binarization, Collection};
 use vi_models::{Architecture, Vae};
 
 use super::args::VaePlan;
@@ -49,17 +50,24 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
     let trainer = &run.trainer;
     let history = trainer.history();
     let objective = trainer.config().objective;
-    write_history(&mut staging, history, &objective, records.columns(), |epoch| {
-        records.row(epoch)
-    })?;
-    let elbo = elbo_chart(history, C::ELBO_TITLE, &objective);
+    write_history(
+        &mut staging,
+        history,
+        &objective,
+        records.columns(),
+        |epoch| records.row(epoch),
+    )?;
+    let title = elbo_title(
+        C::ELBO_TITLE,
+        training.collection,
+        trainer.config().binarization,
+    );
+    let elbo = elbo_chart(history, &title, &objective);
     staging.save_chart("elbo.png", &elbo)?;
     let mut notes = Vec::new();
-    VaeFigures::new(trainer, &splits.test, C::PRIOR_LABEL).save(
-        C::FIGURES,
-        &mut staging,
-        &mut notes,
-    )?;
+    VaeFigures::new(trainer, &splits.test, C::PRIOR_LABEL)
+        .with_tsne(plan.training.tsne)
+        .save(C::FIGURES, &mut staging, &mut notes)?;
     records.draw(trainer, elbo, &mut staging)?;
 
     let summary = Summary {
@@ -92,4 +100,14 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
     }
     println!("{written}");
     Ok(())
+}
+
+/// A subcommand's `elbo.png` title (written for binarized MNIST) for the
+/// data set and binarization of the run.
+fn elbo_title(title: &str, collection: Collection, binarization: Binarization) -> String {
+    let mut title = title.replace("MNIST", &collection.to_string());
+    if binarization == Binarization::None {
+        title = title.replace("binarized ", "");
+    }
+    title
 }

@@ -52,7 +52,7 @@ pub fn embed(
     initial: &[f32],
     settings: &TsneSettings,
 ) -> Result<Vec<f32>> {
-    if dims == 0 || points.len() % dims != 0 {
+    if dims == 0 || !points.len().is_multiple_of(dims) {
         bail!("t-SNE: {} values are not rows of {dims}", points.len());
     }
     let count = points.len() / dims;

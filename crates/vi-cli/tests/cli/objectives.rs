@@ -50,13 +50,33 @@ fn the_objective_is_recorded_and_a_resumed_run_keeps_it() {
     assert!(stdout.contains("trained on iwae (k = 3)"), "{stdout}");
 
     for extra in [
-        &["--resume", "--epochs", "2", "--objective", "dreg", "--k", "3"][..],
+        &[
+            "--resume",
+            "--epochs",
+            "2",
+            "--objective",
+            "dreg",
+            "--k",
+            "3",
+        ][..],
         &["--resume", "--epochs", "2", "--k", "5"][..],
     ] {
-        assert_fails(&mlp(extra, &out), 1, &["--objective/--k/--alpha", "iwae (k = 3)"]);
+        assert_fails(
+            &mlp(extra, &out),
+            1,
+            &["--objective/--k/--alpha", "iwae (k = 3)"],
+        );
     }
     assert_success(&mlp(
-        &["--resume", "--epochs", "2", "--objective", "iwae", "--k", "3"],
+        &[
+            "--resume",
+            "--epochs",
+            "2",
+            "--objective",
+            "iwae",
+            "--k",
+            "3",
+        ],
         &out,
     ));
     assert_eq!(csv_shape(&out.join("history.csv")).1, 2);
@@ -75,7 +95,17 @@ fn the_mlp_vae_takes_a_flow_a_gaussian_decoder_and_another_data_set() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let out = dir.path().join("iaf");
     assert_success(&mlp(
-        &["--posterior", "iaf", "--flow-steps", "1", "--latent-dim", "3", "--objective", "dreg"],
+        &[
+            "--posterior",
+            "iaf",
+            "--flow-steps",
+            "1",
+            "--latent-dim",
+            "3",
+            "--objective",
+            "dreg",
+            "--tsne",
+        ],
         &out,
     ));
     let summary = read_json(&out.join("summary.json"));
@@ -89,7 +119,14 @@ fn the_mlp_vae_takes_a_flow_a_gaussian_decoder_and_another_data_set() {
 
     let gaussian = dir.path().join("gaussian");
     assert_success(&mlp(
-        &["--likelihood", "gaussian", "--sigma", "0.2", "--dataset", "fashion-mnist"],
+        &[
+            "--likelihood",
+            "gaussian",
+            "--sigma",
+            "0.2",
+            "--dataset",
+            "fashion-mnist",
+        ],
         &gaussian,
     ));
     let summary = read_json(&gaussian.join("summary.json"));
@@ -100,17 +137,32 @@ fn the_mlp_vae_takes_a_flow_a_gaussian_decoder_and_another_data_set() {
         summary["model"]["likelihood"],
         serde_json::json!({"kind": "gaussian", "variance": {"kind": "fixed", "sigma": 0.2}})
     );
-    let units = summary["log_likelihood"]["units"].as_str().expect("a string");
-    assert!(units.contains("density") && units.contains("not comparable"), "{units}");
+    let units = summary["log_likelihood"]["units"]
+        .as_str()
+        .expect("a string");
+    assert!(
+        units.contains("density") && units.contains("not comparable"),
+        "{units}"
+    );
 
     let burda = dir.path().join("burda");
     assert_success(&mlp(
         &[
-            "--hidden-dims", "200,200", "--latent-dim", "50", "--activation", "tanh",
-            "--iwae-samples", "0",
+            "--hidden-dims",
+            "200,200",
+            "--latent-dim",
+            "50",
+            "--activation",
+            "tanh",
+            "--iwae-samples",
+            "0",
         ],
         &burda,
     ));
+    assert!(
+        !burda.join("latent_tsne.png").exists(),
+        "t-SNE is drawn only with --tsne"
+    );
     let model = &read_json(&burda.join("summary.json"))["model"];
     assert_eq!(model["hidden_dims"], serde_json::json!([200, 200]));
     assert_eq!(model["activation"], "tanh");
@@ -125,7 +177,10 @@ fn latent_tsne_is_reproducible() {
         .iter()
         .map(|name| {
             let out = dir.path().join(name);
-            assert_success(&mlp(&["--latent-dim", "3", "--iwae-samples", "0"], &out));
+            assert_success(&mlp(
+                &["--latent-dim", "3", "--iwae-samples", "0", "--tsne"],
+                &out,
+            ));
             fs::read(out.join("latent_tsne.png")).expect("drawn")
         })
         .collect();
@@ -136,7 +191,7 @@ fn latent_tsne_is_reproducible() {
 fn vae_binary_trains_by_vimco_and_through_the_relaxation() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let out = dir.path().join("vimco");
-    let output = binary(&["--k", "3"], &out);
+    let output = binary(&["--k", "3", "--tsne"], &out);
     assert_success(&output);
     let summary = read_json(&out.join("summary.json"));
     assert_all_finite(&summary, "summary");
@@ -147,7 +202,12 @@ fn vae_binary_trains_by_vimco_and_through_the_relaxation() {
         serde_json::json!({"kind": "vimco", "k": 3})
     );
     assert!(summary["model"]["relaxation"].is_null());
-    for figure in ["reconstructions.png", "samples.png", "latent.png", "latent_tsne.png"] {
+    for figure in [
+        "reconstructions.png",
+        "samples.png",
+        "latent.png",
+        "latent_tsne.png",
+    ] {
         assert!(out.join(figure).is_file(), "{figure}");
     }
 
@@ -159,7 +219,11 @@ fn vae_binary_trains_by_vimco_and_through_the_relaxation() {
         serde_json::json!({"kind": "iwae", "k": 5})
     );
     assert_eq!(summary["model"]["relaxation"]["posterior_temperature"], 0.5);
-    assert!(summary["final_test_neg_elbo"].as_f64().is_some_and(f64::is_finite));
+    assert!(
+        summary["final_test_neg_elbo"]
+            .as_f64()
+            .is_some_and(f64::is_finite)
+    );
 }
 
 #[test]
@@ -169,14 +233,26 @@ fn flags_that_do_not_go_together_are_usage_errors() {
     let out = out.to_str().expect("UTF-8");
     let cases: &[(&[&str], &str)] = &[
         (&["vae-mlp", "--alpha", "0.5"], "--objective renyi"),
-        (&["vae-mlp", "--objective", "iwae", "--alpha", "0.5"], "--alpha"),
-        (&["vae-mlp", "--objective", "vimco", "--k", "1"], "at least 2"),
-        (&["vae-mlp", "--objective", "score-function", "--k", "1"], "at least 2"),
+        (
+            &["vae-mlp", "--objective", "iwae", "--alpha", "0.5"],
+            "--alpha",
+        ),
+        (
+            &["vae-mlp", "--objective", "vimco", "--k", "1"],
+            "at least 2",
+        ),
+        (
+            &["vae-mlp", "--objective", "score-function", "--k", "1"],
+            "at least 2",
+        ),
         (&["vae-mlp", "--k", "0"], "at least 1"),
         (&["vae-mlp", "--objective", "reinforce"], "reinforce"),
         (&["vae-mlp", "--flow-steps", "2"], "--posterior iaf"),
         (&["vae-mlp", "--sigma", "0.1"], "--likelihood gaussian"),
-        (&["vae-mlp", "--likelihood", "gaussian", "--sigma", "0"], "--sigma"),
+        (
+            &["vae-mlp", "--likelihood", "gaussian", "--sigma", "0"],
+            "--sigma",
+        ),
         (&["vae-mlp", "--hidden-dims", "200,0"], "--hidden-dims"),
         (&["vae-mlp", "--dataset", "cifar"], "cifar"),
         (&["vae-binary", "--objective", "dreg"], "--relaxed"),
@@ -193,15 +269,29 @@ fn flags_that_do_not_go_together_are_usage_errors() {
 #[test]
 fn help_shows_the_objective_defaults() {
     for (command, expected) in [
-        ("vae-mlp", &["[default: elbo]", "[default: mnist]", "--flow-steps", "learned-shared"][..]),
-        ("vae-binary", &["[default: vimco]", "--relaxed", "[default: 0.5]"][..]),
+        (
+            "vae-mlp",
+            &[
+                "[default: elbo]",
+                "[default: mnist]",
+                "--flow-steps",
+                "learned-shared",
+            ][..],
+        ),
+        (
+            "vae-binary",
+            &["[default: vimco]", "--relaxed", "[default: 0.5]"][..],
+        ),
         ("cvae", &["[default: elbo]", "--dataset"][..]),
     ] {
         let output = vi(&[command, "--help"]);
         assert_success(&output);
         let help = String::from_utf8_lossy(&output.stdout);
         for part in expected {
-            assert!(help.contains(part), "{command}: {part:?} missing from:\n{help}");
+            assert!(
+                help.contains(part),
+                "{command}: {part:?} missing from:\n{help}"
+            );
         }
     }
 }

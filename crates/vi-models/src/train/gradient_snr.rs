@@ -106,7 +106,7 @@ pub fn gradient_snr<M: Vae + ?Sized>(
         let snr = mean.masked_select(&varies) / std.masked_select(&varies);
         let values: Vec<f64> = Vec::<f64>::try_from(snr.to_device(tch::Device::Cpu))?;
         let role = usize::from(model.is_generative_parameter(name));
-        constant[role] += (std.numel() as usize).saturating_sub(values.len());
+        constant[role] += std.numel().saturating_sub(values.len());
         if role == 1 {
             generative.extend(values);
         } else {

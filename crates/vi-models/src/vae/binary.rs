@@ -105,18 +105,29 @@ impl BinaryVaeConfig {
         positive("input_dim", self.input_dim)?;
         positive("latent_dim", self.latent_dim)?;
         if self.hidden_dims.is_empty() {
-            return Err(invalid("hidden_dims", "at least one hidden layer", "[]".into()));
+            return Err(invalid(
+                "hidden_dims",
+                "at least one hidden layer",
+                "[]".into(),
+            ));
         }
         for &width in &self.hidden_dims {
             positive("hidden_dims", width)?;
         }
         if let Some(relaxation) = self.relaxation {
             for (name, temperature) in [
-                ("relaxation.posterior_temperature", relaxation.posterior_temperature),
+                (
+                    "relaxation.posterior_temperature",
+                    relaxation.posterior_temperature,
+                ),
                 ("relaxation.prior_temperature", relaxation.prior_temperature),
             ] {
                 if !(temperature.is_finite() && temperature > 0.0) {
-                    return Err(invalid(name, "positive and finite", temperature.to_string()));
+                    return Err(invalid(
+                        name,
+                        "positive and finite",
+                        temperature.to_string(),
+                    ));
                 }
             }
         }
@@ -161,7 +172,9 @@ impl BinaryVae {
         let input_dim = config.input_dim as i64;
         let latent_dim = config.latent_dim as i64;
         let hidden: Vec<i64> = config.hidden_dims.iter().map(|&w| w as i64).collect();
-        let encoder_dims: Vec<i64> = std::iter::once(input_dim).chain(hidden.iter().copied()).collect();
+        let encoder_dims: Vec<i64> = std::iter::once(input_dim)
+            .chain(hidden.iter().copied())
+            .collect();
         let encoder = layers(&(path / "encoder"), &encoder_dims)?;
         let logits = torch_linear(&(path / "logits"), hidden[hidden.len() - 1], latent_dim)?;
         let decoder_dims: Vec<i64> = std::iter::once(latent_dim)
@@ -231,7 +244,10 @@ impl BinaryVae {
         let logits = self.encode(images)?;
         let temperature = |value: f64| Tensor::full([1], value, self.options);
         let posterior = Independent::new(
-            LogitRelaxedBernoulli::from_logits(&temperature(relaxation.posterior_temperature), &logits)?,
+            LogitRelaxedBernoulli::from_logits(
+                &temperature(relaxation.posterior_temperature),
+                &logits,
+            )?,
             1,
         )?;
         let zeros = Tensor::zeros([self.latent_dim()], self.options);
@@ -276,7 +292,10 @@ impl Vae for BinaryVae {
 
     /// `Π_j Bernoulli(sigmoid(ℓ_j))`.
     fn posterior(&self, images: &Tensor) -> Result<BinaryLatents> {
-        Ok(Independent::new(Bernoulli::from_logits(&self.encode(images)?)?, 1)?)
+        Ok(Independent::new(
+            Bernoulli::from_logits(&self.encode(images)?)?,
+            1,
+        )?)
     }
 
     /// `Π_j Bernoulli(½)`: batch shape `[]`, event shape `[L]`.

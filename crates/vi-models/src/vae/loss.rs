@@ -6,8 +6,8 @@
 
 use tch::Tensor;
 use vi_core::{
-    Baseline, Detach, Distribution, Estimate, Rsample, analytic_kl_elbo_with, dreg_iwae, iwae_bound,
-    monte_carlo_elbo, renyi_bound, score_function_elbo, stl_elbo, vimco,
+    Baseline, Detach, Distribution, Estimate, Rsample, analytic_kl_elbo_with, dreg_iwae,
+    iwae_bound, monte_carlo_elbo, renyi_bound, score_function_elbo, stl_elbo, vimco,
 };
 
 use super::analytic_kl::KnownKl;
@@ -34,7 +34,11 @@ use crate::error::{Error, Result};
 /// # Errors
 /// [`Error::InvalidConfig`] for an objective out of range; the model's
 /// errors; vi-core's (DReG refuses to run under `tch::no_grad`).
-pub fn reparameterized_loss<M>(model: &M, images: &Tensor, objective: &Objective) -> Result<Estimate>
+pub fn reparameterized_loss<M>(
+    model: &M,
+    images: &Tensor,
+    objective: &Objective,
+) -> Result<Estimate>
 where
     M: Vae + ?Sized,
     M::Posterior: Rsample,
@@ -82,13 +86,9 @@ where
         Objective::Stl { .. } => stl_elbo(posterior, prior, count, log_likelihood)?,
         Objective::Iwae { .. } => plain(iwae_bound(posterior, prior, count, log_likelihood)?),
         Objective::Dreg { .. } => dreg_iwae(posterior, prior, count, log_likelihood)?,
-        Objective::Renyi { alpha, .. } => plain(renyi_bound(
-            posterior,
-            prior,
-            alpha,
-            count,
-            log_likelihood,
-        )?),
+        Objective::Renyi { alpha, .. } => {
+            plain(renyi_bound(posterior, prior, alpha, count, log_likelihood)?)
+        }
         Objective::Vimco { .. } => vimco(posterior, prior, count, log_likelihood)?,
         Objective::ScoreFunction { .. } => {
             score_function_elbo(
@@ -113,7 +113,7 @@ where
 ///   at least two draws (plain REINFORCE with one: unbiased, but of high
 ///   variance; `Elbo { samples: 1 }` is what the per-epoch test ELBO
 ///   evaluates);
-/// - [`Objective::Vimco`]: `vimco`.
+/// - [`Objective::Vimco`]: vi-core's `vimco`.
 ///
 /// # Errors
 /// [`Error::UnsupportedObjective`] for STL, IWAE, DReG and Rényi, whose

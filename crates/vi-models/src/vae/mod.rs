@@ -24,8 +24,8 @@ pub use bernoulli_conv::{BernoulliConvVae, BernoulliConvVaeConfig};
 pub use binary::{BinaryLatents, BinaryVae, BinaryVaeConfig, Relaxation};
 pub use change_of_variables::{change_of_variables_log_q, tutorial2_log_q};
 pub use gaussian_conv::{GaussianConvVae, GaussianConvVaeConfig, PosteriorSummary};
-pub use loss::{check_score_function, reparameterized_loss, score_function_loss};
 pub use iaf::{IafPosterior, IafStep, SIGMOID_BIAS};
+pub use loss::{check_score_function, reparameterized_loss, score_function_loss};
 pub use mlp::{
     Activation, GAUSSIAN_UNITS, LikelihoodConfig, MlpPosterior, MlpVae, MlpVaeConfig,
     PosteriorConfig, SIGMA_FLOOR, Variance,

@@ -138,7 +138,11 @@ impl Objective {
         };
         let samples = self.samples();
         let (name, minimum, expected) = match self {
-            Self::Vimco { .. } => ("k", 2, "at least 2 for VIMCO (each draw's baseline uses the others)"),
+            Self::Vimco { .. } => (
+                "k",
+                2,
+                "at least 2 for VIMCO (each draw's baseline uses the others)",
+            ),
             Self::ScoreFunction { .. } => (
                 "samples",
                 2,
@@ -204,7 +208,8 @@ mod tests {
     fn serializes_with_a_kind_tag() {
         let json = serde_json::to_string(&Objective::Renyi { alpha: 0.5, k: 5 }).expect("JSON");
         assert_eq!(json, r#"{"kind":"renyi","alpha":0.5,"k":5}"#);
-        let back: Objective = serde_json::from_str(r#"{"kind":"elbo","samples":1}"#).expect("parses");
+        let back: Objective =
+            serde_json::from_str(r#"{"kind":"elbo","samples":1}"#).expect("parses");
         assert_eq!(back, Objective::default());
         assert_eq!(
             Objective::Dreg { k: 5 }.to_string(),

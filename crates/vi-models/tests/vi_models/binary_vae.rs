@@ -45,7 +45,11 @@ fn states() -> Tensor {
 fn enumerated(model: &BinaryVae) -> (Tensor, Tensor) {
     let x = image();
     let z = states().unsqueeze(1); // [8, 1, 3]
-    let log_q = model.posterior(&x).expect("valid").log_prob(&z).expect("valid");
+    let log_q = model
+        .posterior(&x)
+        .expect("valid")
+        .log_prob(&z)
+        .expect("valid");
     let log_prior = model.prior().expect("valid").log_prob(&z).expect("valid");
     let log_lik = model.conditional_log_likelihood(&x, &z).expect("valid");
     (log_q.squeeze_dim(1), (log_lik + log_prior).squeeze_dim(1))
@@ -130,7 +134,10 @@ fn assert_within(what: &str, found: &Tensor, standard_error: &Tensor, exact: &Te
         exact.numel()
     );
     // And the estimate is not trivially zero.
-    assert!(exact.abs().max().double_value(&[]) > 1e-3, "{what}: no signal");
+    assert!(
+        exact.abs().max().double_value(&[]) > 1e-3,
+        "{what}: no signal"
+    );
 }
 
 /// The evaluated ELBO (20,000 one-sample draws) and the importance-sampled
@@ -202,7 +209,13 @@ fn the_discrete_model_refuses_objectives_that_need_rsample() {
     ] {
         let error = model.loss(&image(), &objective).expect_err("no rsample");
         assert!(
-            matches!(error, Error::UnsupportedObjective { model: "BinaryVae", .. }),
+            matches!(
+                error,
+                Error::UnsupportedObjective {
+                    model: "BinaryVae",
+                    ..
+                }
+            ),
             "{error:?}"
         );
         assert!(error.to_string().contains(objective.name()), "{error}");
@@ -272,7 +285,10 @@ fn the_relaxed_model_is_evaluated_as_the_discrete_one() {
         .fit(&train, Some(&test), &mut NullObserver, None)
         .expect("trains");
     let after = test_loss(trainer.model(), &test, &config);
-    assert!(after < before - 50.0, "discrete test −ELBO {before:.2} → {after:.2}");
+    assert!(
+        after < before - 50.0,
+        "discrete test −ELBO {before:.2} → {after:.2}"
+    );
 
     let discrete_store = {
         let mut store = nn::VarStore::new(Device::Cpu);
@@ -283,7 +299,11 @@ fn the_relaxed_model_is_evaluated_as_the_discrete_one() {
     let (_store, discrete) = discrete_store;
     assert_eq!(test_loss(&discrete, &test, &config), after);
 
-    let images = test.subset(&[0, 1, 2, 3]).expect("valid").images().bernoulli();
+    let images = test
+        .subset(&[0, 1, 2, 3])
+        .expect("valid")
+        .images()
+        .bernoulli();
     tch::manual_seed(3);
     let relaxed_loss = trainer
         .model()

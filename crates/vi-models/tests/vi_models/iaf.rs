@@ -145,7 +145,9 @@ fn log_q_of_a_draw_is_the_change_of_variables() {
             .flow()
             .transforms()
             .iter()
-            .fold(x.shallow_clone(), |x, step| step.forward(&x).expect("valid"))
+            .fold(x.shallow_clone(), |x, step| {
+                step.forward(&x).expect("valid")
+            })
     };
     assert!(whole_flow(&base_draw).allclose(&z, 1e-6, 1e-6, false));
     let (_, log_det) = jacobian(whole_flow, &base_draw)

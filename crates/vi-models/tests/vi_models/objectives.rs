@@ -55,31 +55,39 @@ fn each_objective_is_its_vi_core_estimator() {
         tch::manual_seed(21);
         let q = posterior();
         match objective {
-            Objective::Stl { samples } => stl_elbo(&q, &prior, samples as i64, log_likelihood)
-                .expect("valid")
-                .surrogate,
+            Objective::Stl { samples } => {
+                stl_elbo(&q, &prior, samples as i64, log_likelihood)
+                    .expect("valid")
+                    .surrogate
+            }
             Objective::Iwae { k } => {
                 iwae_bound(&q, &prior, k as i64, log_likelihood).expect("valid")
             }
-            Objective::Dreg { k } => dreg_iwae(&q, &prior, k as i64, log_likelihood)
-                .expect("valid")
-                .surrogate,
+            Objective::Dreg { k } => {
+                dreg_iwae(&q, &prior, k as i64, log_likelihood)
+                    .expect("valid")
+                    .surrogate
+            }
             Objective::Renyi { alpha, k } => {
                 renyi_bound(&q, &prior, alpha, k as i64, log_likelihood).expect("valid")
             }
-            Objective::Vimco { k } => vimco(&q, &prior, k as i64, log_likelihood)
+            Objective::Vimco { k } => {
+                vimco(&q, &prior, k as i64, log_likelihood)
+                    .expect("valid")
+                    .surrogate
+            }
+            Objective::ScoreFunction { samples } => {
+                score_function_elbo(
+                    &q,
+                    &prior,
+                    samples as i64,
+                    Baseline::LeaveOneOut,
+                    log_likelihood,
+                )
                 .expect("valid")
-                .surrogate,
-            Objective::ScoreFunction { samples } => score_function_elbo(
-                &q,
-                &prior,
-                samples as i64,
-                Baseline::LeaveOneOut,
-                log_likelihood,
-            )
-            .expect("valid")
-            .estimate
-            .surrogate,
+                .estimate
+                .surrogate
+            }
             Objective::Elbo { .. } => unreachable!("checked above"),
         }
     };
@@ -102,7 +110,10 @@ fn each_objective_is_its_vi_core_estimator() {
     let monte_carlo = model
         .negative_elbo_with(&images, ElboEstimator::MonteCarlo)
         .expect("valid");
-    let gap = (iwae_1.objective + monte_carlo).abs().max().double_value(&[]);
+    let gap = (iwae_1.objective + monte_carlo)
+        .abs()
+        .max()
+        .double_value(&[]);
     assert!(gap < 1e-4, "{gap}");
 }
 
@@ -135,7 +146,10 @@ fn the_trainer_trains_on_each_objective_and_records_it() {
             .expect("trains");
         let record = &history.records()[0];
         assert!(record.train_neg_elbo.is_finite(), "{objective}");
-        assert!(record.test_neg_elbo.is_some_and(f64::is_finite), "{objective}");
+        assert!(
+            record.test_neg_elbo.is_some_and(f64::is_finite),
+            "{objective}"
+        );
         let checkpoint = vi_models::Checkpoint::load(&path).expect("readable");
         assert_eq!(checkpoint.train_config().objective, objective);
     }
@@ -159,7 +173,11 @@ fn configurations_without_the_new_fields_are_the_tutorials() {
     // Burda et al.'s architecture.
     let burda = MlpVaeConfig::burda();
     assert_eq!(
-        (burda.hidden_dims.as_slice(), burda.latent_dim, burda.activation),
+        (
+            burda.hidden_dims.as_slice(),
+            burda.latent_dim,
+            burda.activation
+        ),
         (&[200, 200][..], 50, Activation::Tanh)
     );
 }
@@ -209,7 +227,8 @@ fn gradient_snr_is_mean_over_standard_deviation() {
     let tensors: Vec<&Tensor> = names.iter().map(|(_, t)| t).collect();
     let estimates: Vec<Vec<Tensor>> = (0..repeats)
         .map(|_| {
-            let loss = (-model.loss(&images, &objective).expect("valid").surrogate).mean(Kind::Float);
+            let loss =
+                (-model.loss(&images, &objective).expect("valid").surrogate).mean(Kind::Float);
             Tensor::run_backward(&[loss], &tensors, false, false)
         })
         .collect();

@@ -5,8 +5,8 @@ use std::cell::Cell;
 
 use rstest::rstest;
 use tch::{Device, Tensor, nn};
-use vi_data::Split;
 use vi_core::Estimate;
+use vi_data::Split;
 use vi_models::{
     BatchFinished, Checkpoint, DiagonalNormal, EpochRecord, EpochStarted, Error, MlpPosterior,
     MlpVae, MlpVaeConfig, NullObserver, Objective, Observer, OptimizerConfig, Phase, TrainConfig,

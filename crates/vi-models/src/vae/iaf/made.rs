@@ -95,7 +95,11 @@ impl Made {
             degrees = unit_degrees;
             in_dim = width;
         }
-        let output_degrees: Vec<i64> = input_degrees.iter().chain(&input_degrees).copied().collect();
+        let output_degrees: Vec<i64> = input_degrees
+            .iter()
+            .chain(&input_degrees)
+            .copied()
+            .collect();
         let (weight, bias) = torch_linear_parameters(&(path / "output"), in_dim, 2 * latent_dim)?;
         let output_mask = mask(&output_degrees, &degrees, |to, from| to > from, options)?;
         Ok(Self {
@@ -112,7 +116,11 @@ impl Made {
 
     /// `(m, s)`, each `[..., L]`, for `z` `[..., L]` and the context `[B,
     /// C]` (ignored without a context layer).
-    pub(crate) fn forward(&self, z: &Tensor, context: &Tensor) -> Result<(Tensor, Tensor), TchError> {
+    pub(crate) fn forward(
+        &self,
+        z: &Tensor,
+        context: &Tensor,
+    ) -> Result<(Tensor, Tensor), TchError> {
         let mut h = z.shallow_clone();
         for (index, layer) in self.hidden.iter().enumerate() {
             h = layer.forward(&h)?;

@@ -37,14 +37,26 @@ impl Iaf {
         steps: usize,
     ) -> Result<Self, TchError> {
         let steps = (0..steps)
-            .map(|t| Made::new(&(path / t), latent_dim, hidden_dims, context_dim, t % 2 == 1))
+            .map(|t| {
+                Made::new(
+                    &(path / t),
+                    latent_dim,
+                    hidden_dims,
+                    context_dim,
+                    t % 2 == 1,
+                )
+            })
             .collect::<Result<_, _>>()?;
         Ok(Self { steps })
     }
 
     /// The posterior `base` pushed through the steps, conditioned on the
     /// encoder's `context` `[B, C]`.
-    pub(crate) fn posterior(&self, base: DiagonalNormal, context: &Tensor) -> CoreResult<IafPosterior> {
+    pub(crate) fn posterior(
+        &self,
+        base: DiagonalNormal,
+        context: &Tensor,
+    ) -> CoreResult<IafPosterior> {
         let steps = self
             .steps
             .iter()

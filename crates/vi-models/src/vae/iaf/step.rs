@@ -65,7 +65,9 @@ impl IafStep {
 
     fn apply(x: &Tensor, m: &Tensor, gate: &Tensor) -> Result<Tensor> {
         let sigma = gate.f_sigmoid()?;
-        Ok(sigma.f_mul(x)?.f_add(&sigma.f_neg()?.f_add_scalar(1.0)?.f_mul(m)?)?)
+        Ok(sigma
+            .f_mul(x)?
+            .f_add(&sigma.f_neg()?.f_add_scalar(1.0)?.f_mul(m)?)?)
     }
 }
 
@@ -100,13 +102,17 @@ impl Transform for IafStep {
 
     fn log_abs_det_jacobian(&self, x: &Tensor, _y: &Tensor) -> Result<Tensor> {
         let (_, gate) = self.shift_and_gate(x)?;
-        Ok(gate.f_log_sigmoid()?.f_sum_dim_intlist(-1, false, None::<tch::Kind>)?)
+        Ok(gate
+            .f_log_sigmoid()?
+            .f_sum_dim_intlist(-1, false, None::<tch::Kind>)?)
     }
 
     fn forward_with_log_abs_det_jacobian(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
         let (m, gate) = self.shift_and_gate(x)?;
         let y = Self::apply(x, &m, &gate)?;
-        let log_det = gate.f_log_sigmoid()?.f_sum_dim_intlist(-1, false, None::<tch::Kind>)?;
+        let log_det = gate
+            .f_log_sigmoid()?
+            .f_sum_dim_intlist(-1, false, None::<tch::Kind>)?;
         Ok((y, log_det))
     }
 }

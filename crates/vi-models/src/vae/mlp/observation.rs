@@ -54,7 +54,9 @@ impl Observation {
     /// dimension.
     pub(crate) fn log_prob(&self, logits: &Tensor, images: &Tensor) -> vi_core::Result<Tensor> {
         match self {
-            Self::Bernoulli => Independent::new(Bernoulli::from_logits(logits)?, 1)?.log_prob(images),
+            Self::Bernoulli => {
+                Independent::new(Bernoulli::from_logits(logits)?, 1)?.log_prob(images)
+            }
             _ => {
                 let mean = logits.f_sigmoid()?;
                 let scale = self.scale(&mean)?;
@@ -75,7 +77,9 @@ impl Observation {
             Self::FixedGaussian { sigma } => {
                 Tensor::f_full([1], *sigma, (mean.kind(), mean.device()))?
             }
-            Self::LearnedGaussian { raw_scale } => raw_scale.f_softplus()?.f_add_scalar(SIGMA_FLOOR)?,
+            Self::LearnedGaussian { raw_scale } => {
+                raw_scale.f_softplus()?.f_add_scalar(SIGMA_FLOOR)?
+            }
         };
         scale.f_to_kind(mean.kind())?.f_expand_as(mean)
     }
@@ -86,9 +90,9 @@ impl Observation {
         match self {
             Self::Bernoulli => None,
             Self::FixedGaussian { sigma } => Some(Tensor::from_slice(&[*sigma])),
-            Self::LearnedGaussian { raw_scale } => Some(
-                tch::no_grad(|| raw_scale.softplus() + SIGMA_FLOOR).to_kind(Kind::Double),
-            ),
+            Self::LearnedGaussian { raw_scale } => {
+                Some(tch::no_grad(|| raw_scale.softplus() + SIGMA_FLOOR).to_kind(Kind::Double))
+            }
         }
     }
 }

@@ -26,11 +26,12 @@ use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use commands::cvae::Cvae;
+use commands::vae_binary::VaeBinary;
 use commands::vae_conv::VaeConv;
 use commands::vae_mlp::VaeMlp;
 use commands::{
-    Experiment, bench_matmul, cvae, exponential_posterior, info, linear_regression, vae_conv,
-    vae_mlp,
+    Experiment, bench_matmul, cvae, exponential_posterior, info, linear_regression, vae_binary,
+    vae_conv, vae_mlp,
 };
 use vae::VaeCommand;
 
@@ -77,6 +78,12 @@ enum Command {
     #[command(name = Cvae::NAME, visible_alias = "bernoulli-conv-vae")]
     Cvae(cvae::Args),
 
+    /// A VAE with 50 binary latents on binarized MNIST, trained by VIMCO or
+    /// the score-function ELBO, or through the Concrete relaxation
+    /// (--relaxed), and evaluated as the discrete model.
+    #[command(name = VaeBinary::NAME, visible_alias = "binary-vae")]
+    VaeBinary(vae_binary::Args),
+
     /// Show the versions and the compute devices libtorch sees.
     Info(info::Args),
 
@@ -94,6 +101,7 @@ fn cli() -> clap::Command {
     let command = vae::document::<VaeMlp>(command);
     let command = vae::document::<VaeConv>(command);
     let command = vae::document::<Cvae>(command);
+    let command = vae::document::<VaeBinary>(command);
     command.mut_subcommands(|sub| {
         sub.mut_args(|arg| {
             if arg.get_action().takes_values() {
@@ -113,6 +121,7 @@ fn main() -> ExitCode {
         Command::VaeMlp(args) => execute(args),
         Command::VaeConv(args) => execute(args),
         Command::Cvae(args) => execute(args),
+        Command::VaeBinary(args) => execute(args),
         Command::Info(args) => info::run(&args),
         Command::BenchMatmul(args) => bench_matmul::run(&args),
     };

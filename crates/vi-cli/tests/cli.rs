@@ -10,6 +10,7 @@
 mod cli {
     mod bounds;
     mod cvae;
+    mod objectives;
     mod ownership;
     mod streams;
     mod vae_conv;

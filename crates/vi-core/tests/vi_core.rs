@@ -13,6 +13,8 @@ mod common;
 mod continuous;
 #[path = "vi_core/detach_discrete.rs"]
 mod detach_discrete;
+#[path = "vi_core/detach_relaxed.rs"]
+mod detach_relaxed;
 #[path = "vi_core/distributions.rs"]
 mod distributions;
 #[path = "vi_core/elbo.rs"]

@@ -140,6 +140,24 @@ pub enum Error {
         prior: &'static str,
     },
 
+    /// A training objective was asked of a model whose posterior cannot
+    /// serve its gradient estimator: STL, IWAE, DReG and Rényi
+    /// differentiate through the draws, which a posterior without
+    /// `rsample` (Bernoulli latents) does not allow.
+    #[error(
+        "{model}: the {objective} objective needs a reparameterized posterior, and its \
+         {posterior} posterior has none; train it with elbo (score function), score-function \
+         or vimco instead"
+    )]
+    UnsupportedObjective {
+        /// The model's type, e.g. `"BinaryVae"`.
+        model: &'static str,
+        /// The objective's name, e.g. `"dreg"`.
+        objective: &'static str,
+        /// The posterior's family, e.g. `"Independent"`.
+        posterior: &'static str,
+    },
+
     /// A file (a checkpoint) could not be written; the previous one, if
     /// any, is intact and no temporary file is left behind.
     #[error(transparent)]

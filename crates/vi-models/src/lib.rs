@@ -82,12 +82,16 @@ pub use linear_regression::{
     LinearRegressionConfig, Predictive,
 };
 pub use train::{
-    BatchFinished, Checkpoint, CheckpointProbe, DataSelection, EpochRecord, EpochStarted, History,
-    ImportanceSampling, NullObserver, Observer, OptimizerConfig, SplitSelection, Stream,
-    TrainConfig, Trainer, derived_seed, mean_log_likelihood, mean_negative_elbo,
+    BatchFinished, Checkpoint, CheckpointProbe, DataSelection, EpochRecord, EpochStarted,
+    GradientSnr, History, ImportanceSampling, NullObserver, Observer, OptimizerConfig, SnrSummary,
+    SplitSelection, Stream, TrainConfig, Trainer, derived_seed, gradient_snr, mean_log_likelihood,
+    mean_negative_elbo,
 };
 pub use vae::{
-    Architecture, BernoulliConvVae, BernoulliConvVaeConfig, DiagonalNormal, ElboEstimator,
-    GaussianConvVae, GaussianConvVaeConfig, MlpVae, MlpVaeConfig, PosteriorSummary, Vae,
-    change_of_variables_log_q, tutorial2_log_q,
+    Activation, Architecture, BINARY_UNITS, BernoulliConvVae, BernoulliConvVaeConfig,
+    BinaryLatents, BinaryVae, BinaryVaeConfig, DiagonalNormal, ElboEstimator, GAUSSIAN_UNITS,
+    GaussianConvVae, GaussianConvVaeConfig, IafPosterior, IafStep, LikelihoodConfig, MlpPosterior,
+    MlpVae, MlpVaeConfig, Objective, PosteriorConfig, PosteriorSummary, Relaxation, SIGMA_FLOOR,
+    SIGMOID_BIAS, Vae, Variance, change_of_variables_log_q, check_score_function,
+    reparameterized_loss, score_function_loss, tutorial2_log_q,
 };

@@ -9,6 +9,7 @@ mod vi_models {
 
     mod bayesian_linear_regression;
     mod bernoulli_conv_vae;
+    mod binary_vae;
     mod checkpoint;
     mod checkpoint_identity;
     mod config_errors;
@@ -18,8 +19,10 @@ mod vi_models {
     mod exponential_posterior;
     mod exponential_sgd;
     mod gaussian_conv_vae;
+    mod iaf;
     mod linear_regression;
     mod mlp_vae;
+    mod objectives;
     mod synthetic_parity;
     mod training;
     mod vae_trait;

@@ -27,9 +27,9 @@ use crate::libtorch::release::{OLDER, Release};
 use crate::libtorch::{Installer, Outcome};
 use crate::setup::{SetupArgs, target_dir};
 use crate::{libtorch, reproduce};
+use vi_fs::outln;
 pub use workspace::Profile;
 use workspace::ShadowWorkspace;
-use vi_fs::outln;
 
 /// Arguments of `cargo xtask compat`.
 #[derive(Debug, clap::Args)]

@@ -54,6 +54,45 @@ pub struct Footprint {
     pub latent_dim: u64,
 }
 
+impl Footprint {
+    /// The footprint of a dense VAE: an encoder `D → hidden… → heads × L`
+    /// (`heads` outputs per latent: 2 for a Gaussian posterior's mean and
+    /// scale, 1 for Bernoulli logits) and a decoder `L → reversed hidden…
+    /// → D`, each layer with its bias.
+    pub fn dense(pixels: usize, hidden: &[usize], latent_dim: usize, heads: u64) -> Self {
+        let pixels = pixels as u64;
+        let hidden: Vec<u64> = hidden.iter().map(|&h| h as u64).collect();
+        let chain = |dims: &[u64]| -> u64 { dims.windows(2).map(|w| (w[0] + 1) * w[1]).sum() };
+        let encoder: Vec<u64> = std::iter::once(pixels)
+            .chain(hidden.iter().copied())
+            .collect();
+        let last = encoder.last().copied().unwrap_or(pixels);
+        let decoder_rest: Vec<u64> = hidden
+            .iter()
+            .rev()
+            .copied()
+            .chain(std::iter::once(pixels))
+            .collect();
+        let first_decoded = decoder_rest.first().copied().unwrap_or(pixels);
+        let widths: u64 = hidden.iter().sum();
+        Self {
+            parameters: Affine {
+                fixed: chain(&encoder) + first_decoded + chain(&decoder_rest),
+                per_latent: heads * (last + 1) + first_decoded,
+            },
+            per_image: Affine {
+                fixed: 3 * (5 * pixels + 2 * widths),
+                per_latent: 12,
+            },
+            per_sample: Affine {
+                fixed: widths + 3 * pixels,
+                per_latent: 1,
+            },
+            latent_dim: latent_dim as u64,
+        }
+    }
+}
+
 /// The sizes of a VAE run, as its plan (or its checkpoint) sets them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunSizes {
@@ -308,11 +347,13 @@ mod tests {
     /// at the tutorial's latent size and another.
     #[test]
     fn footprints_count_the_models_parameters() {
-        use crate::commands::{cvae::Cvae, vae_conv::VaeConv, vae_mlp::VaeMlp};
+        use crate::commands::{
+            cvae::Cvae, vae_binary::VaeBinary, vae_conv::VaeConv, vae_mlp::VaeMlp,
+        };
         use crate::vae::VaeCommand;
         use vi_models::{
-            BernoulliConvVae, BernoulliConvVaeConfig, GaussianConvVae, GaussianConvVaeConfig,
-            MlpVae, MlpVaeConfig,
+            BernoulliConvVae, BernoulliConvVaeConfig, BinaryVae, BinaryVaeConfig, GaussianConvVae,
+            GaussianConvVaeConfig, MlpVae, MlpVaeConfig,
         };
         for latent in [2, 7] {
             let mlp = MlpVaeConfig {
@@ -347,6 +388,14 @@ mod tests {
             assert_eq!(
                 at(VaeConv::footprint(&conv)),
                 built_parameters::<GaussianConvVae>(&conv)
+            );
+            let binary = BinaryVaeConfig {
+                latent_dim: latent,
+                ..BinaryVaeConfig::default()
+            };
+            assert_eq!(
+                at(VaeBinary::footprint(&binary)),
+                built_parameters::<BinaryVae>(&binary)
             );
         }
     }

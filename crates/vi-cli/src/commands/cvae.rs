@@ -148,6 +148,7 @@ impl VaeFlags for Args {
             model,
             train_set: None,
             log_likelihood_images: self.iwae_images,
+            binarization: None,
         };
         self.training.plan(&preset, self.out, own)
     }

@@ -6,6 +6,7 @@ pub mod cvae;
 pub mod exponential_posterior;
 pub mod info;
 pub mod linear_regression;
+pub mod vae_binary;
 pub mod vae_conv;
 pub mod vae_mlp;
 

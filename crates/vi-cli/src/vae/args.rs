@@ -9,10 +9,13 @@
 
 use std::path::{Path, PathBuf};
 
+use vi_data::{Binarization, Collection};
 use vi_models::presets::{TrainSet, VaePreset};
-use vi_models::{ImportanceSampling, TrainConfig};
+use vi_models::{ImportanceSampling, Objective, TrainConfig};
 
-use super::choices::{DeviceChoice, OptimizerChoice};
+use super::choices::{
+    DEFAULT_ALPHA, DatasetChoice, DeviceChoice, ObjectiveChoice, OptimizerChoice,
+};
 use crate::args;
 
 /// Flags shared by the VAE subcommands (flattened into each one's `Args`).
@@ -53,6 +56,28 @@ pub struct VaeArgs {
     #[arg(long, value_parser = args::positive)]
     pub lr: Option<f64>,
 
+    /// What training maximizes, and by which gradient estimator (see --k and
+    /// --alpha). The per-epoch test loss is the one-sample negative ELBO
+    /// whatever the objective, so that runs compare.
+    #[arg(long, value_enum)]
+    pub objective: Option<ObjectiveChoice>,
+
+    /// Draws z ~ q(z|x) per image and step: the samples of elbo, stl and
+    /// score-function, the importance samples of iwae, dreg, renyi and vimco
+    /// [default: 1 for elbo and stl, 5 for the others; vimco and
+    /// score-function need at least 2].
+    #[arg(long, value_name = "K", value_parser = args::size)]
+    pub k: Option<usize>,
+
+    /// The order α of the Rényi bound (--objective renyi only; 0 is the
+    /// IWAE bound, 1 the ELBO) [default: 0.5].
+    #[arg(long, value_parser = args::finite, allow_negative_numbers = true)]
+    pub alpha: Option<f64>,
+
+    /// Data set.
+    #[arg(long, value_enum)]
+    pub dataset: Option<DatasetChoice>,
+
     /// Importance samples per test image for the final IWAE log-likelihood
     /// estimate; 0 skips it.
     #[arg(long, value_name = "K", value_parser = args::count_or_zero)]
@@ -88,6 +113,12 @@ pub struct VaeArgs {
     /// that is not a vi checkpoint is never overwritten.
     #[arg(long, conflicts_with = "resume")]
     pub restart: bool,
+
+    /// Also draw latent_tsne.png, a t-SNE picture of the posterior means of
+    /// the first 2,000 test images, when the latent space has more than two
+    /// dimensions (tutorial 3's suggestion; takes tens of seconds).
+    #[arg(long)]
+    pub tsne: bool,
 }
 
 /// A VAE subcommand's settings, checked: what [`super::run`] runs.
@@ -115,6 +146,8 @@ pub struct TrainingPlan {
     pub train_limit: Option<usize>,
     /// Test images used (the first N), all if `None`.
     pub test_limit: Option<usize>,
+    /// The data set.
+    pub collection: Collection,
     /// What of the training split the model trains on.
     pub train_set: TrainSet,
     /// The final log-likelihood estimate, `None` to skip it.
@@ -127,6 +160,8 @@ pub struct TrainingPlan {
     pub resume: bool,
     /// Start afresh even if the checkpoint holds an earlier run.
     pub restart: bool,
+    /// Draw `latent_tsne.png` beside `latent.png` (`--tsne`).
+    pub tsne: bool,
     /// The configuration of a fresh run.
     pub config: TrainConfig,
     /// The flags given explicitly, which a resumed run checks against its
@@ -148,6 +183,9 @@ pub struct GivenFlags {
     pub optimizer: Option<OptimizerChoice>,
     /// `--lr`.
     pub lr: Option<f64>,
+    /// The objective `--objective`, `--k` and `--alpha` ask for, when any
+    /// of them was given.
+    pub objective: Option<Objective>,
 }
 
 /// What a subcommand's own flags decide beyond the shared ones.
@@ -161,6 +199,9 @@ pub struct OwnFlags<C> {
     /// The log-likelihood's test images (`cvae`'s `--iwae-images`);
     /// `None`: the preset's.
     pub log_likelihood_images: Option<usize>,
+    /// The batches' binarization (`vae-mlp --likelihood gaussian`: none);
+    /// `None`: the preset's.
+    pub binarization: Option<Binarization>,
 }
 
 impl VaeArgs {
@@ -183,6 +224,7 @@ impl VaeArgs {
             }
             _ => preset.training.optimizer,
         };
+        let objective = self.objective_plan(&preset.training.objective)?;
         let config = TrainConfig {
             epochs: self.epochs.unwrap_or(preset.training.epochs),
             batch_size: self.batch_size.unwrap_or(preset.training.batch_size),
@@ -190,6 +232,8 @@ impl VaeArgs {
                 .lr
                 .map_or(optimizer, |lr| optimizer.with_learning_rate(lr)),
             seed: self.seed.unwrap_or(preset.training.seed),
+            binarization: own.binarization.unwrap_or(preset.training.binarization),
+            objective: objective.unwrap_or(preset.training.objective),
             ..preset.training.clone()
         };
         config.validate().map_err(|error| error.to_string())?;
@@ -205,6 +249,7 @@ impl VaeArgs {
             threads: self.threads,
             train_limit: self.train_limit,
             test_limit: self.test_limit,
+            collection: self.dataset.map_or(preset.collection, Into::into),
             train_set: own.train_set.unwrap_or(preset.train_set),
             sampling: (num_samples > 0).then_some(ImportanceSampling {
                 num_samples,
@@ -214,6 +259,7 @@ impl VaeArgs {
             checkpoint,
             resume: self.resume,
             restart: self.restart,
+            tsne: self.tsne,
             config,
             given: GivenFlags {
                 seed: self.seed,
@@ -221,6 +267,7 @@ impl VaeArgs {
                 batch_size: self.batch_size,
                 optimizer: self.optimizer,
                 lr: self.lr,
+                objective,
             },
         };
         Ok(VaePlan {
@@ -228,6 +275,38 @@ impl VaeArgs {
             model: own.model,
             training,
         })
+    }
+}
+
+impl VaeArgs {
+    /// The objective `--objective`, `--k` and `--alpha` ask for, `None` if
+    /// none was given. `--k` alone keeps the preset's objective; a chosen
+    /// objective without `--k` gets its default count
+    /// ([`ObjectiveChoice::default_k`]); `--alpha` goes with `renyi` only.
+    ///
+    /// # Errors
+    /// `--alpha` with another objective.
+    fn objective_plan(&self, preset: &Objective) -> Result<Option<Objective>, String> {
+        if self.objective.is_none() && self.k.is_none() && self.alpha.is_none() {
+            return Ok(None);
+        }
+        let choice = self.objective.unwrap_or(ObjectiveChoice::of(preset));
+        if self.alpha.is_some() && choice != ObjectiveChoice::Renyi {
+            let name = choice.objective(1, DEFAULT_ALPHA).name();
+            return Err(format!(
+                "--alpha is the order of the Rényi bound and goes with --objective renyi only; \
+                 the objective here is {name}: leave --alpha out or add --objective renyi"
+            ));
+        }
+        let k = self.k.unwrap_or(match self.objective {
+            None => preset.samples(),
+            Some(choice) => choice.default_k(),
+        });
+        let alpha = self.alpha.unwrap_or(match *preset {
+            Objective::Renyi { alpha, .. } if self.objective.is_none() => alpha,
+            _ => DEFAULT_ALPHA,
+        });
+        Ok(Some(choice.objective(k, alpha)))
     }
 }
 
@@ -270,6 +349,7 @@ mod tests {
             model: None,
             train_set: None,
             log_likelihood_images: None,
+            binarization: None,
         };
         let plan = flags
             .args
@@ -308,6 +388,58 @@ mod tests {
         let tutorial_2 = presets::gaussian_conv_vae();
         let sgd = training(&tutorial_2, &["--lr", "0.25", "--seed", "7"]);
         assert_eq!((sgd.optimizer, sgd.seed), (OptimizerConfig::sgd(0.25), 7));
+    }
+
+    /// `--k` alone keeps the preset's objective; a chosen objective without
+    /// `--k` takes its default count; `--alpha` goes with `renyi` only.
+    #[test]
+    fn objective_flags_resolve_against_the_preset() {
+        use vi_models::Objective;
+        let tutorial_3 = presets::mlp_vae();
+        let objective = |preset: &VaePreset<_>, flags: &[&str]| training(preset, flags).objective;
+        assert_eq!(objective(&tutorial_3, &[]), Objective::default());
+        assert_eq!(
+            objective(&tutorial_3, &["--k", "5"]),
+            Objective::Elbo { samples: 5 }
+        );
+        assert_eq!(
+            objective(&tutorial_3, &["--objective", "iwae"]),
+            Objective::Iwae { k: 5 }
+        );
+        assert_eq!(
+            objective(&tutorial_3, &["--objective", "stl"]),
+            Objective::Stl { samples: 1 }
+        );
+        assert_eq!(
+            objective(&tutorial_3, &["--objective", "renyi"]),
+            Objective::Renyi { alpha: 0.5, k: 5 }
+        );
+        assert_eq!(
+            objective(
+                &tutorial_3,
+                &["--objective", "renyi", "--alpha", "0", "--k", "2"]
+            ),
+            Objective::Renyi { alpha: 0.0, k: 2 }
+        );
+        let binary = presets::binary_vae();
+        assert_eq!(training(&binary, &[]).objective, Objective::Vimco { k: 5 });
+        assert_eq!(
+            training(&binary, &["--k", "3"]).objective,
+            Objective::Vimco { k: 3 }
+        );
+
+        let flags = Flags::try_parse_from(["vi", "--alpha", "0.5"]).expect("parses");
+        let own = OwnFlags {
+            model: None,
+            train_set: None,
+            log_likelihood_images: None,
+            binarization: None,
+        };
+        let error = flags
+            .args
+            .plan(&tutorial_3, PathBuf::from("results/x"), own)
+            .expect_err("--alpha without renyi");
+        assert!(error.contains("--objective renyi"), "{error}");
     }
 
     #[test]

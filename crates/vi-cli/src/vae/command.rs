@@ -40,6 +40,8 @@ pub trait VaeCommand {
     const FIGURES: &'static [Figure];
     /// `--iwae-samples`' help, when the shared one does not fit its default.
     const IWAE_HELP: Option<&'static str> = None;
+    /// How the samples' title names the prior.
+    const PRIOR_LABEL: &'static str = "z ~ N(0, I)";
     /// Whether `summary.json` lists the figures left out, and why
     /// (`notes`). `vae-conv`, whose figures are always drawn, has never had
     /// the field.

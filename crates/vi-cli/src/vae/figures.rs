@@ -2,7 +2,7 @@
 //! per epoch, test digits above their reconstructions, samples from the
 //! prior, the decoded latent grid (2-dimensional latents) and the test set
 //! in latent space (on its first two principal components beyond two
-//! dimensions).
+//! dimensions, and then also as a t-SNE picture, tutorial 3's suggestion).
 //!
 //! Each random figure seeds libtorch's generator from the run's seed and a
 //! stream of its own ([`vi_models::Stream`]), so the figures do not depend
@@ -10,12 +10,12 @@
 
 use anyhow::{Context, Result};
 use tch::{Device, Kind, Tensor};
-use vi_core::Distribution;
 use vi_data::{BatchOptions, IMAGE_COLS, IMAGE_ROWS, ImageDataset, PixelRange};
-use vi_models::{History, Stream, TrainConfig, Trainer, Vae};
+use vi_models::{History, Objective, Stream, TrainConfig, Trainer, Vae};
 use vi_plot::{Chart, Color, ImageGrid, Line, Scatter};
 
 use super::pca::PrincipalComponents;
+use super::tsne::{TsneSettings, embed};
 use crate::output::Staging;
 use crate::tensor_values::values;
 
@@ -48,13 +48,21 @@ pub enum Figure {
         extent: f64,
     },
     /// `latent.png`: the test set's posterior means; left out, with a note,
-    /// for a one-dimensional latent space.
+    /// for a one-dimensional latent space. Beyond two dimensions, and only
+    /// when asked ([`VaeFigures::with_tsne`]), also `latent_tsne.png`, a
+    /// t-SNE picture of the first [`TSNE_POINTS`] test images' posterior
+    /// means.
     Latent,
 }
 
+/// Test images in `latent_tsne.png`: enough to show the classes, few enough
+/// for t-SNE to take seconds.
+pub const TSNE_POINTS: usize = 2000;
+
 /// Tutorial 3's ELBO plot: train and test ELBO (the negated losses)
-/// against the epoch.
-pub fn elbo_chart(history: &History, title: &str) -> Chart {
+/// against the epoch. With another objective than the tutorials', the
+/// training curve is that objective's value and its legend says which.
+pub fn elbo_chart(history: &History, title: &str, objective: &Objective) -> Chart {
     let records = history.records();
     let epochs: Vec<f64> = records.iter().map(|r| r.epoch as f64).collect();
     let train: Vec<f64> = records.iter().map(|r| -r.train_neg_elbo).collect();
@@ -62,15 +70,20 @@ pub fn elbo_chart(history: &History, title: &str) -> Chart {
         .iter()
         .map(|r| r.test_neg_elbo.map_or(f64::NAN, |loss| -loss))
         .collect();
+    let (train_label, y_label) = if *objective == Objective::default() {
+        ("Train".to_owned(), "ELBO (nats per image)")
+    } else {
+        (format!("Train: {objective}"), "bound (nats per image)")
+    };
     // Markers too, so that a run of one or two epochs still shows its points.
     let chart = Chart::new()
         .title(title)
         .x_label("epoch")
-        .y_label("ELBO (nats per image)")
+        .y_label(y_label)
         .series(
             Line::new(epochs.clone(), train.clone())
                 .color(Color::BLUE)
-                .label("Train"),
+                .label(train_label),
         )
         .series(Scatter::new(epochs.clone(), train).color(Color::BLUE));
     // Runs without a test set (tutorial 2's one-image fit) get no empty
@@ -82,7 +95,11 @@ pub fn elbo_chart(history: &History, title: &str) -> Chart {
         .series(
             Line::new(epochs.clone(), test.clone())
                 .color(Color::ORANGE)
-                .label("Test"),
+                .label(if *objective == Objective::default() {
+                    "Test"
+                } else {
+                    "Test: elbo (1 sample)"
+                }),
         )
         .series(Scatter::new(epochs, test).color(Color::ORANGE))
 }
@@ -93,17 +110,30 @@ pub struct VaeFigures<'a, M: Vae> {
     model: &'a M,
     config: &'a TrainConfig,
     test: &'a ImageDataset,
+    prior: &'a str,
+    tsne: bool,
 }
 
 impl<'a, M: Vae> VaeFigures<'a, M> {
     /// Figures of `trainer`'s model, with test images from `test`
-    /// binarized and scaled as in training.
-    pub fn new(trainer: &'a Trainer<M>, test: &'a ImageDataset) -> Self {
+    /// binarized and scaled as in training; `prior` names the prior in the
+    /// samples' title (`z ~ N(0, I)`).
+    pub fn new(trainer: &'a Trainer<M>, test: &'a ImageDataset, prior: &'a str) -> Self {
         Self {
             model: trainer.model(),
             config: trainer.config(),
             test,
+            prior,
+            tsne: false,
         }
+    }
+
+    /// Whether [`Figure::Latent`] also draws `latent_tsne.png` (off by
+    /// default, so that the tutorials' results keep their files).
+    #[must_use]
+    pub fn with_tsne(mut self, tsne: bool) -> Self {
+        self.tsne = tsne;
+        self
     }
 
     /// Draws `figures` into `staging` in order, adding to `notes` why a
@@ -174,7 +204,7 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
         Ok(self
             .grid(self.display(&images)?)
             .nrow(nrow)
-            .title(format!("{count} samples from the prior, z ~ N(0, I)")))
+            .title(format!("{count} samples from the prior, {}", self.prior)))
     }
 
     /// The decoder's means over a `steps × steps` grid of `z` in
@@ -213,15 +243,73 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
     /// The model's errors, or if the file cannot be written.
     fn save_latent(&self, staging: &mut Staging, notes: &mut Vec<String>) -> Result<()> {
         match self.latent()? {
-            Some(chart) => staging.save_chart("latent.png", &chart),
+            Some(chart) => staging.save_chart("latent.png", &chart)?,
             None => {
                 notes.push(
                     "latent.png left out: it plots two latent dimensions, this model has one"
                         .to_owned(),
                 );
-                Ok(())
+                return Ok(());
             }
         }
+        if self.tsne && self.model.latent_dim() > 2 {
+            staging.save_chart("latent_tsne.png", &self.latent_tsne()?)?;
+        }
+        Ok(())
+    }
+
+    /// The posterior locations ([`Vae::latent_location`]) of the test images
+    /// in order, `batch_size` at a time (as many as `limit`), on the CPU,
+    /// with their labels.
+    fn latent_points(&self, limit: usize) -> Result<(Tensor, Vec<usize>)> {
+        let (mut points, mut digits) = (Vec::new(), Vec::new());
+        for batch in self.ordered_batches(1000)? {
+            if digits.len() >= limit {
+                break;
+            }
+            let take = (limit - digits.len()).min(batch.images.size()[0] as usize) as i64;
+            let images = batch.images.narrow(0, 0, take);
+            let location = self.model.latent_location(&images)?;
+            points.push(location.to_device(Device::Cpu));
+            let labels = values(&batch.labels.narrow(0, 0, take))?;
+            digits.extend(labels.into_iter().map(|d| d as usize));
+        }
+        Ok((Tensor::cat(&points, 0), digits))
+    }
+
+    /// `latent_tsne.png`: a t-SNE embedding ([`embed`]) of the posterior
+    /// locations of the first [`TSNE_POINTS`] test images, coloured by
+    /// class; binarization and the embedding's start are drawn from
+    /// [`Stream::LatentTsne`].
+    ///
+    /// # Errors
+    /// The model's errors; t-SNE's for fewer than 4 test images.
+    fn latent_tsne(&self) -> Result<Chart> {
+        Stream::LatentTsne.seed_libtorch(self.config.seed);
+        let (points, digits) = self.latent_points(TSNE_POINTS)?;
+        let (count, dims) = (points.size()[0], points.size()[1]);
+        let initial = Tensor::randn([count, 2], (Kind::Float, Device::Cpu)) * 1e-4;
+        let as_f32 = |tensor: &Tensor| -> Result<Vec<f32>> {
+            Ok(values(tensor)?.into_iter().map(|v| v as f32).collect())
+        };
+        let embedding = embed(
+            &as_f32(&points)?,
+            dims as usize,
+            &as_f32(&initial)?,
+            &TsneSettings::default(),
+        )
+        .context("cannot draw latent_tsne.png")?;
+        let (first, second): (Vec<f64>, Vec<f64>) = embedding
+            .chunks(2)
+            .map(|pair| (f64::from(pair[0]), f64::from(pair[1])))
+            .unzip();
+        Ok(Chart::new()
+            .title(format!(
+                "Posterior means of {count} test images ({dims}-D, t-SNE)"
+            ))
+            .x_label("t-SNE 1")
+            .y_label("t-SNE 2")
+            .series(Scatter::new(first, second).classes(digits).radius(1.5)))
     }
 
     /// The latent scatter (see [`save_latent`](Self::save_latent)), or
@@ -235,13 +323,7 @@ impl<'a, M: Vae> VaeFigures<'a, M> {
             return Ok(None);
         }
         Stream::LatentMeans.seed_libtorch(self.config.seed);
-        let (mut means, mut digits) = (Vec::new(), Vec::new());
-        for batch in self.ordered_batches(1000)? {
-            let posterior = tch::no_grad(|| self.model.posterior(&batch.images))?;
-            means.push(posterior.mean()?.to_device(Device::Cpu));
-            digits.extend(values(&batch.labels)?.into_iter().map(|d| d as usize));
-        }
-        let means = Tensor::cat(&means, 0);
+        let (means, digits) = self.latent_points(usize::MAX)?;
         let title = format!("Posterior means of {} test images", digits.len());
         let chart = if latent_dim == 2 {
             Chart::new()

@@ -1,10 +1,11 @@
 //! The VAE subcommands' `--help` defaults, read from their presets
 //! (`vi_models::presets`), so that the help and the run cannot disagree.
 
+use clap::ValueEnum;
 use vi_models::OptimizerConfig;
 use vi_models::presets::{TrainSet, VaePreset};
 
-use super::choices::OptimizerChoice;
+use super::choices::{ObjectiveChoice, OptimizerChoice};
 
 /// Writes a subcommand's defaults into its `--help`: the `preset`'s
 /// training settings (and `model_defaults`, its model flags' values) as
@@ -36,6 +37,14 @@ pub fn document_defaults<C>(
             OptimizerChoice::of(&training.optimizer).name().to_owned(),
         ),
         ("lr", learning_rates),
+        (
+            "objective",
+            ObjectiveChoice::of(&training.objective)
+                .to_possible_value()
+                .map(|value| value.get_name().to_owned())
+                .unwrap_or_default(),
+        ),
+        ("dataset", preset.collection.name().to_owned()),
     ];
     defaults.extend(model_defaults);
     if let TrainSet::RepeatedImage { repeats } = preset.train_set {

@@ -10,8 +10,8 @@
 //! set the plan asks for), [`Run`] (a fresh or resumed trainer, its epochs
 //! with progress, the subcommand's per-epoch records and a checkpoint after
 //! each), `LogLikelihood`, `VaeFigures` (reconstructions, prior samples,
-//! manifold, latent scatter, with principal components beyond two latent
-//! dimensions) and `Summary` (`summary.json`). The checkpoint lives outside
+//! manifold, latent scatter, with principal components and a t-SNE picture
+//! beyond two latent dimensions) and `Summary` (`summary.json`). The checkpoint lives outside
 //! the output folder (by default `<OUT>.checkpoint.safetensors`), so
 //! replacing the folder never touches it; `CheckpointClaim` holds it for
 //! the run and refuses to write over anything but a vi checkpoint the user
@@ -30,9 +30,10 @@ mod progress;
 mod runner;
 mod summary;
 mod training;
+mod tsne;
 
 pub use args::{OwnFlags, TrainingPlan, VaeArgs, VaePlan};
-pub use choices::EstimatorChoice;
+pub use choices::{ActivationChoice, EstimatorChoice, LikelihoodChoice, PosteriorChoice};
 pub use command::{EpochRecords, NoRecords, VaeCommand, VaeFlags};
 pub use data::Splits;
 pub use figures::Figure;

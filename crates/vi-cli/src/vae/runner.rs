@@ -9,6 +9,7 @@
 use std::time::Instant;
 
 use anyhow::Result;
+use vi_data::{Binarization, Collection};
 use vi_fs::outln;
 use vi_models::{Architecture, Vae};
 
@@ -39,7 +40,7 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
     let mut staging = Staging::new(&plan.out, C::NAME)?;
     let companions = C::Records::companion_files(&training.checkpoint);
     let _checkpoint = CheckpointClaim::new(&plan.out, training, &companions)?;
-    let splits = Splits::load(training, preset.collection)?;
+    let splits = Splits::load(training, training.collection)?;
     let sizes = |model: &ModelConfig<C>, config: &vi_models::TrainConfig| {
         check_run(
             C::footprint(model),
@@ -70,15 +71,26 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
 
     let trainer = &run.trainer;
     let history = trainer.history();
-    write_history(&mut staging, history, records.columns(), |epoch| {
-        records.row(epoch)
-    })?;
-    let elbo = elbo_chart(history, C::ELBO_TITLE);
+    let objective = trainer.config().objective;
+    write_history(
+        &mut staging,
+        history,
+        &objective,
+        records.columns(),
+        |epoch| records.row(epoch),
+    )?;
+    let title = elbo_title(
+        C::ELBO_TITLE,
+        training.collection,
+        trainer.config().binarization,
+    );
+    let elbo = elbo_chart(history, &title, &objective);
     staging.save_chart("elbo.png", &elbo)?;
     let mut notes = Vec::new();
     let drawing =
         |error| name_allocation_failure(error, "while drawing the figures", "--batch-size");
-    VaeFigures::new(trainer, &splits.test)
+    VaeFigures::new(trainer, &splits.test, C::PRIOR_LABEL)
+        .with_tsne(plan.training.tsne)
         .save(C::FIGURES, &mut staging, &mut notes)
         .map_err(drawing)?;
     records.draw(trainer, elbo, &mut staging).map_err(drawing)?;
@@ -93,7 +105,7 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
             &run,
             training,
             &compute,
-            (&splits, preset.collection),
+            (&splits, training.collection),
             log_likelihood,
             started,
         )?,
@@ -113,4 +125,14 @@ pub fn run<C: VaeCommand>(plan: &VaePlan<ModelConfig<C>>) -> Result<()> {
     }
     outln!("{written}");
     Ok(())
+}
+
+/// A subcommand's `elbo.png` title (written for binarized MNIST) for the
+/// data set and binarization of the run.
+fn elbo_title(title: &str, collection: Collection, binarization: Binarization) -> String {
+    let mut title = title.replace("MNIST", &collection.to_string());
+    if binarization == Binarization::None {
+        title = title.replace("binarized ", "");
+    }
+    title
 }

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use vi_data::Collection;
 use vi_fs::outln;
-use vi_models::{History, TrainConfig, Vae};
+use vi_models::{History, Objective, TrainConfig, Vae};
 
 use super::args::TrainingPlan;
 use super::data::Splits;
@@ -18,9 +18,21 @@ use super::training::{LogLikelihood, Run};
 use crate::output::Staging;
 use crate::versions::{VERSIONS, Versions};
 
-/// The columns of `history.csv`: the numbers tutorial 3 plots. Timings go
-/// to `summary.json`, so that the same seed gives the same file.
-const HISTORY_HEADER: [&str; 3] = ["epoch", "train_neg_elbo", "test_neg_elbo"];
+/// The columns of `history.csv` but the training one
+/// ([`train_column`]): the numbers tutorial 3 plots. Timings go to
+/// `summary.json`, so that the same seed gives the same file.
+const EPOCH_COLUMN: &str = "epoch";
+/// The per-epoch test loss, the one-sample negative ELBO whatever the
+/// objective.
+const TEST_COLUMN: &str = "test_neg_elbo";
+
+/// The training column of `history.csv`: the negative of the objective's
+/// value, `train_neg_elbo` for the ELBO (the tutorials', STL's and the
+/// score-function ELBO's), `train_neg_iwae_bound` for `−L_k` (IWAE, DReG,
+/// VIMCO), `train_neg_renyi_bound` for `−L_α`.
+pub fn train_column(objective: &Objective) -> String {
+    format!("train_neg_{}", objective.bound())
+}
 
 /// The part of `summary.json` shared by the VAE subcommands (flattened into
 /// each one's summary).
@@ -42,7 +54,10 @@ pub struct RunSummary {
     /// Epochs the checkpoint held when the run was resumed; 0 for a fresh
     /// run.
     pub resumed_from_epoch: usize,
-    /// The last epoch's training negative ELBO, nats per image.
+    /// The last epoch's negative training objective, nats per image: the
+    /// negative ELBO for the tutorials' objective (and STL and the
+    /// score-function ELBO), `−L_k` for IWAE, DReG and VIMCO, `−L_α` for
+    /// Rényi (`training.objective` says which).
     pub final_train_neg_elbo: f64,
     /// The last epoch's test negative ELBO, nats per image; left out when
     /// the run has no test pass (`vi vae-conv` on one image).
@@ -167,10 +182,23 @@ impl RunSummary {
         let test = self
             .final_test_neg_elbo
             .map_or_else(|| "-".to_owned(), |loss| format!("{loss:.4}"));
-        outln!(
-            "  final −ELBO: train {:.4}, test {test} nats",
-            self.final_train_neg_elbo
-        );
+        let objective = &self.training.objective;
+        if *objective == Objective::default() {
+            outln!(
+                "  final −ELBO: train {:.4}, test {test} nats",
+                self.final_train_neg_elbo
+            );
+        } else {
+            let bound = match objective.bound() {
+                "iwae_bound" => "−L_k",
+                "renyi_bound" => "−L_α",
+                _ => "−ELBO",
+            };
+            outln!(
+                "  trained on {objective}: final train {bound} {:.4}, test −ELBO {test} nats",
+                self.final_train_neg_elbo
+            );
+        }
         if let Some(estimate) = &self.log_likelihood {
             outln!(
                 "  test log p(x) ≈ {:.4} nats (IWAE, k = {}, {} images, {:.1} s)",
@@ -179,6 +207,9 @@ impl RunSummary {
                 estimate.num_images,
                 estimate.seconds
             );
+            if estimate.units != vi_models::BINARY_UNITS {
+                outln!("  ({})", estimate.units);
+            }
         }
         outln!("  checkpoint: {}", self.checkpoint.display());
     }
@@ -208,18 +239,24 @@ pub struct Summary<C: Serialize, F: Serialize> {
     pub notes: Option<Vec<String>>,
 }
 
-/// Writes `history.csv`: epoch, train and test negative ELBO, and the
-/// subcommand's `columns` with `row(epoch)`'s values.
+/// Writes `history.csv`: epoch, the negative training objective
+/// ([`train_column`]), the test negative ELBO, and the subcommand's
+/// `columns` with `row(epoch)`'s values.
 ///
 /// # Errors
 /// If the file cannot be written.
 pub fn write_history(
     staging: &mut Staging,
     history: &History,
+    objective: &Objective,
     columns: &[&str],
     row: impl Fn(usize) -> Vec<f64>,
 ) -> Result<()> {
-    let header: Vec<&str> = HISTORY_HEADER.iter().chain(columns).copied().collect();
+    let train = train_column(objective);
+    let header: Vec<&str> = [EPOCH_COLUMN, train.as_str(), TEST_COLUMN]
+        .into_iter()
+        .chain(columns.iter().copied())
+        .collect();
     let rows = history.records().iter().map(|record| {
         let mut values = vec![
             record.epoch as f64,

@@ -205,6 +205,9 @@ pub struct LogLikelihood {
     pub chunk_size: i64,
     /// Mean `log p̂(x)` over the test images, in nats.
     pub test_log_likelihood: f64,
+    /// What it measures: a log-probability of binarized pixels, or a
+    /// log-density of grey levels (not comparable with each other).
+    pub units: &'static str,
     /// Wall-clock seconds of the estimate.
     pub seconds: f64,
 }
@@ -244,6 +247,7 @@ impl LogLikelihood {
             num_samples: sampling.num_samples,
             chunk_size: sampling.chunk_size,
             test_log_likelihood: mean,
+            units: trainer.model().log_likelihood_units(),
             seconds: start.elapsed().as_secs_f64(),
         }))
     }
@@ -277,6 +281,11 @@ fn check_flags(given: &GivenFlags, stored: &TrainConfig) -> Result<()> {
         "--lr",
         given.lr.map(|lr| lr.to_string()),
         stored.optimizer.learning_rate().to_string(),
+    );
+    differs(
+        "--objective/--k/--alpha",
+        given.objective.map(|objective| objective.to_string()),
+        stored.objective.to_string(),
     );
     if conflicts.is_empty() {
         Ok(())

@@ -8,7 +8,7 @@ use tch::{Device, Kind, Tensor};
 use super::temperature::checked_temperature;
 use super::transformed_family::no_closed_form;
 use crate::constraint::Constraint;
-use crate::distribution::{Distribution, Expand, Rsample};
+use crate::distribution::{Detach, Distribution, Expand, Rsample};
 use crate::error::Result;
 use crate::toolkit;
 
@@ -177,5 +177,17 @@ impl Expand for LogitRelaxedBernoulli {
             logits: self.logits.expand(batch_shape, false),
             batch_shape: batch_shape.to_vec(),
         })
+    }
+}
+
+impl Detach for LogitRelaxedBernoulli {
+    /// The temperature is detached too: it is a parameter like the others.
+    fn detach(&self) -> Self {
+        Self {
+            temperature: self.temperature.detach(),
+            probs: self.probs.detach(),
+            logits: self.logits.detach(),
+            batch_shape: self.batch_shape.clone(),
+        }
     }
 }

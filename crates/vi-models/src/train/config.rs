@@ -6,6 +6,7 @@ use tch::Device;
 use vi_data::{BatchOptions, Binarization, PixelRange};
 
 use crate::error::{Error, Result};
+use crate::vae::Objective;
 
 /// The update rule and its hyper-parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -122,11 +123,17 @@ pub struct TrainConfig {
     pub optimizer: OptimizerConfig,
     /// Seed of every random draw.
     pub seed: u64,
+    /// What the training steps maximize, and by which gradient estimator;
+    /// a checkpoint written before the field existed holds the tutorials'
+    /// one-sample ELBO, [`Objective::default`].
+    #[serde(default)]
+    pub objective: Objective,
 }
 
 impl TrainConfig {
     /// Checks the ranges: a batch size of at least 1, a positive finite
-    /// learning rate, Adam's `β` in `[0, 1)` and `ε > 0`.
+    /// learning rate, Adam's `β` in `[0, 1)` and `ε > 0`, and the
+    /// objective's counts ([`Objective::validate`]).
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] naming the first field out of range.
@@ -134,7 +141,8 @@ impl TrainConfig {
         if self.batch_size == 0 {
             return Err(invalid("batch_size", "at least 1", 0));
         }
-        self.optimizer.validate()
+        self.optimizer.validate()?;
+        self.objective.validate()
     }
 
     /// The loader of the training loop and of the per-epoch test

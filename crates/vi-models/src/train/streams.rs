@@ -15,6 +15,8 @@
 /// | [`Reconstructions`](Self::Reconstructions) | 2³² |
 /// | [`PriorSamples`](Self::PriorSamples) | 2³² + 1 |
 /// | [`LatentMeans`](Self::LatentMeans) | 2³² + 2 |
+/// | [`LatentTsne`](Self::LatentTsne) | 2³² + 3 |
+/// | [`GradientSnr`](Self::GradientSnr) | 2³² + 32 |
 /// | [`ImageReconstruction`](Self::ImageReconstruction) | 2³² + 16 |
 ///
 /// The figures' numbers start above any epoch's. They are part of what a
@@ -36,6 +38,11 @@ pub enum Stream {
     PriorSamples,
     /// The posterior means of the test images (`latent.png`).
     LatentMeans,
+    /// The t-SNE picture of the latent space (`latent_tsne.png`): its test
+    /// images' posterior locations and the embedding's initialization.
+    LatentTsne,
+    /// The repeated gradient estimates of [`Trainer::gradient_snr`](crate::Trainer::gradient_snr).
+    GradientSnr,
     /// `vi vae-conv`'s sampled reconstruction of its one training image
     /// (`overfit.png`).
     ImageReconstruction,
@@ -54,7 +61,9 @@ impl Stream {
             Self::Reconstructions => FIGURES,
             Self::PriorSamples => FIGURES + 1,
             Self::LatentMeans => FIGURES + 2,
+            Self::LatentTsne => FIGURES + 3,
             Self::ImageReconstruction => FIGURES + 16,
+            Self::GradientSnr => FIGURES + 32,
         };
         derived_seed(run_seed, number)
     }
@@ -120,6 +129,7 @@ mod tests {
             Stream::LatentMeans.seed(42),
             derived_seed(42, (1 << 32) + 2)
         );
+        assert_eq!(Stream::LatentTsne.seed(42), derived_seed(42, (1 << 32) + 3));
         assert_eq!(
             Stream::ImageReconstruction.seed(42),
             derived_seed(42, (1 << 32) + 16)

@@ -1,6 +1,7 @@
 //! The training loop shared by the VAEs: tutorial 3's epoch (gradient
-//! steps on the batch-mean negative ELBO, then a test pass), with seeded
-//! epochs, divergence detection, progress events and checkpoints.
+//! steps on the batch mean of the configured objective's surrogate, then a
+//! test pass on the negative ELBO), with seeded epochs, divergence
+//! detection, progress events and checkpoints.
 
 use std::path::Path;
 use std::time::Instant;
@@ -15,23 +16,30 @@ use crate::train::data_selection::DataSelection;
 use crate::train::evaluate::{
     BatchLoss, ImportanceSampling, mean_log_likelihood, negative_elbo_pass,
 };
+use crate::train::gradient_snr::{GradientSnr, gradient_snr};
 use crate::train::history::{EpochRecord, History};
 use crate::train::observer::{BatchFinished, EpochStarted, Observer};
 use crate::train::optimizer::Optimizer;
 use crate::train::streams::Stream;
-use crate::vae::{Architecture, Vae};
+use crate::vae::{Architecture, Objective, Vae};
 
 /// Trains a [`Vae`] as tutorial 3 does, and records its [`History`].
 ///
 /// Each epoch `e` (counted from 1) seeds libtorch's generator from the run's
 /// seed and [`Stream::Epoch`]`(e)`, then:
 /// 1. training: for each batch of [`TrainConfig::batch_options`] (shuffled,
-///    binarized), the loss `mean_b(−ELBO)` is formed, checked to be finite,
-///    back-propagated, and the optimizer steps;
-/// 2. test (when a test set is given): the same loss on the test set's
-///    batches, without gradient.
+///    binarized), the model's [`Vae::loss`] for [`TrainConfig::objective`]
+///    is formed; `mean_b(−surrogate)` is checked to be finite (and so is
+///    the objective's value), back-propagated, and the optimizer steps
+///    (with the tutorials' objective the surrogate is the one-sample
+///    ELBO: `mean_b(−ELBO)`, tutorial 3's loss);
+/// 2. test (when a test set is given): the negative ELBO by the model's
+///    estimator ([`Vae::negative_elbo`]) on the test set's batches, without
+///    gradient, whatever the training objective, so that runs with
+///    different objectives compare.
 ///
-/// Both are reported as tutorial 3 does, `Σ_b loss_b · n_b / N` (see
+/// Both are reported as tutorial 3 does, `Σ_b loss_b · n_b / N`; the
+/// training one is the negative of the objective's value (see
 /// [`EpochRecord`]).
 ///
 /// ```no_run
@@ -65,7 +73,9 @@ impl<M: Vae> Trainer<M> {
     /// `device` and prepares the optimizer: the start of a fresh run.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for either configuration out of range.
+    /// [`Error::InvalidConfig`] for either configuration out of range;
+    /// [`Error::UnsupportedObjective`] for an objective the model's
+    /// posterior cannot serve.
     pub fn new(model_config: &M::Config, config: TrainConfig, device: Device) -> Result<Self> {
         config.validate()?;
         Stream::Initialization.seed_libtorch(config.seed);
@@ -78,9 +88,12 @@ impl<M: Vae> Trainer<M> {
     /// parameters are those of `var_store`. Nothing is seeded here.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a configuration out of range.
+    /// [`Error::InvalidConfig`] for a configuration out of range;
+    /// [`Error::UnsupportedObjective`] for an objective the model's
+    /// posterior cannot serve.
     pub fn from_parts(var_store: nn::VarStore, model: M, config: TrainConfig) -> Result<Self> {
         config.validate()?;
+        model.check_objective(&config.objective)?;
         let optimizer = Optimizer::new(config.optimizer, &var_store);
         Ok(Self {
             var_store,
@@ -254,6 +267,23 @@ impl<M: Vae> Trainer<M> {
         mean_log_likelihood(&self.model, data, &options, sampling)
     }
 
+    /// The gradient signal-to-noise ratio of `objective`'s estimator at the
+    /// current parameters on the batch `images` ([`gradient_snr`], which
+    /// see), with libtorch's generator seeded from the run's seed
+    /// ([`Stream::GradientSnr`]) so that it is reproducible.
+    ///
+    /// # Errors
+    /// As [`gradient_snr`].
+    pub fn gradient_snr(
+        &self,
+        images: &Tensor,
+        objective: &Objective,
+        repeats: usize,
+    ) -> Result<GradientSnr> {
+        Stream::GradientSnr.seed_libtorch(self.config.seed);
+        gradient_snr(&self.model, &self.var_store, images, objective, repeats)
+    }
+
     /// One epoch's training and test passes; the record is not yet pushed.
     fn run_epoch(
         &mut self,
@@ -277,13 +307,10 @@ impl<M: Vae> Trainer<M> {
         let num_data = train.len() as f64;
         let mut running = RunningLoss::default();
         let mut train_neg_elbo = 0.0;
+        let objective = self.config.objective;
         for (index, batch) in batches.enumerate() {
             let images = batch.images.size()[0] as usize;
-            let loss = self
-                .model
-                .negative_elbo(&batch.images)
-                .map(|per_example| per_example.mean(Kind::Float));
-            let (loss, value) = finite(Phase::Training, epoch, index + 1, loss)?;
+            let (loss, value) = self.training_loss(&batch.images, &objective, epoch, index + 1)?;
             self.optimizer.zero_grad();
             loss.backward();
             self.optimizer.step();
@@ -330,6 +357,28 @@ impl<M: Vae> Trainer<M> {
                 0.0
             },
         })
+    }
+
+    /// One batch's loss to back-propagate, `mean_b(−surrogate)`, and the
+    /// value to report, `mean_b(−objective)`; both checked to be finite.
+    fn training_loss(
+        &self,
+        images: &Tensor,
+        objective: &Objective,
+        epoch: usize,
+        batch: usize,
+    ) -> Result<(Tensor, f64)> {
+        let estimate = match self.model.loss(images, objective) {
+            Ok(estimate) => estimate,
+            Err(error) => return finite(Phase::Training, epoch, batch, Err(error)),
+        };
+        // `−surrogate`, then the mean: tutorial 3's `loss_func(...).mean()`
+        // op for op when the surrogate is the ELBO itself.
+        let loss = (-&estimate.surrogate).mean(Kind::Float);
+        let (loss, _) = finite(Phase::Training, epoch, batch, Ok(loss))?;
+        let reported = (-&estimate.objective).mean(Kind::Float);
+        let (_, value) = finite(Phase::Training, epoch, batch, Ok(reported))?;
+        Ok((loss, value))
     }
 
     /// Batches per epoch of a data set of `len` images.

@@ -19,10 +19,13 @@
 
 use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor, nn};
-use vi_core::{Bernoulli, Distribution, Independent, Normal, kl_divergence};
+use vi_core::{Bernoulli, Distribution, Estimate, Independent, Normal, kl_divergence};
 
 use super::shapes::{check_draws, check_images, check_latents, decode_rows};
-use super::{Architecture, DiagonalNormal, ElboEstimator, Vae, standard_normal_prior};
+use super::{
+    Architecture, DiagonalNormal, ElboEstimator, Objective, Vae, reparameterized_loss,
+    standard_normal_prior,
+};
 use crate::error::{Error, Result};
 use crate::layers::keras_layers::{ConvTranspose2dSame, keras_conv2d_valid, keras_dense};
 use crate::layers::sequential::{Layer, LayerShape, Sequential};
@@ -203,6 +206,10 @@ impl Vae for BernoulliConvVae {
 
     fn build(path: &nn::Path<'_>, config: &BernoulliConvVaeConfig) -> Result<Self> {
         Self::new(path, config)
+    }
+
+    fn loss(&self, images: &Tensor, objective: &Objective) -> Result<Estimate> {
+        reparameterized_loss(self, images, objective)
     }
 
     fn config(&self) -> &BernoulliConvVaeConfig {

@@ -27,11 +27,14 @@
 use serde::{Deserialize, Serialize};
 use tch::nn::{self, Module};
 use tch::{Device, Kind, Tensor};
-use vi_core::{Distribution, Independent, Normal, kl_divergence};
+use vi_core::{Distribution, Estimate, Independent, Normal, kl_divergence};
 
 use super::change_of_variables::tutorial2_log_q;
 use super::shapes::{check_draws, check_images, check_latents, decode_rows};
-use super::{Architecture, DiagonalNormal, ElboEstimator, Vae, standard_normal_prior};
+use super::{
+    Architecture, DiagonalNormal, ElboEstimator, Objective, Vae, reparameterized_loss,
+    standard_normal_prior,
+};
 use crate::error::{Error, Result};
 use crate::layers::conv2d::{Conv2d, ConvShape};
 use crate::layers::sequential::{Layer, LayerShape, Sequential};
@@ -333,6 +336,10 @@ impl Vae for GaussianConvVae {
         Self::new(path, config)
     }
 
+    fn loss(&self, images: &Tensor, objective: &Objective) -> Result<Estimate> {
+        reparameterized_loss(self, images, objective)
+    }
+
     fn config(&self) -> &GaussianConvVaeConfig {
         &self.config
     }
@@ -377,6 +384,16 @@ impl Vae for GaussianConvVae {
         let means = decode_rows(z, self.latent_dim(), PIXELS, |rows| self.mean_images(rows))?;
         let likelihood = Normal::new(&means, &means.ones_like())?;
         Independent::new(likelihood, 1)?.log_prob(images)
+    }
+
+    /// Its decoder is `_decoder`, named as the tutorial's module.
+    fn is_generative_parameter(&self, name: &str) -> bool {
+        name.starts_with("_decoder")
+    }
+
+    fn log_likelihood_units(&self) -> &'static str {
+        "nats: log-density of pixel intensities scaled to [-1, 1] under unit-variance \
+         Gaussians (not comparable with a Bernoulli model's log-probabilities)"
     }
 
     fn decode(&self, z: &Tensor) -> Result<Tensor> {

@@ -3,21 +3,34 @@
 //! and the models of the tutorials that implement it.
 //!
 //! Every density, KL divergence and bound comes from vi-core; a model
-//! supplies its approximate posterior `q(z|x)` (any reparameterizable
-//! vi-core distribution), its prior `p(z)`, its observation model `p(x|z)`
-//! and, when the pair has one, the closed-form `KL(q ‖ p)`.
+//! supplies its approximate posterior `q(z|x)` (any vi-core distribution
+//! that can be [`Detach`]ed, reparameterizable or not), its prior `p(z)`,
+//! its observation model `p(x|z)`, its training loss (one line: one of the
+//! two helpers of `loss.rs`) and, when the pair has one, the closed-form
+//! `KL(q ‖ p)`.
 
 mod analytic_kl;
 mod bernoulli_conv;
+mod binary;
 mod change_of_variables;
 mod gaussian_conv;
+mod iaf;
+mod loss;
 mod mlp;
+mod objective;
 mod shapes;
 
 pub use bernoulli_conv::{BernoulliConvVae, BernoulliConvVaeConfig};
+pub use binary::{BinaryLatents, BinaryVae, BinaryVaeConfig, Relaxation};
 pub use change_of_variables::{change_of_variables_log_q, tutorial2_log_q};
 pub use gaussian_conv::{GaussianConvVae, GaussianConvVaeConfig, PosteriorSummary};
-pub use mlp::{MlpVae, MlpVaeConfig};
+pub use iaf::{IafPosterior, IafStep, SIGMOID_BIAS};
+pub use loss::{check_score_function, reparameterized_loss, score_function_loss};
+pub use mlp::{
+    Activation, GAUSSIAN_UNITS, LikelihoodConfig, MlpPosterior, MlpVae, MlpVaeConfig,
+    PosteriorConfig, SIGMA_FLOOR, Variance,
+};
+pub use objective::Objective;
 
 use std::fmt::Debug;
 
@@ -25,8 +38,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor, nn};
 use vi_core::{
-    Distribution, Independent, Normal, Rsample, analytic_kl_elbo_with, importance_log_likelihood,
-    monte_carlo_elbo,
+    Detach, Distribution, Estimate, Independent, Normal, Rsample, analytic_kl_elbo_with,
+    importance_log_likelihood, monte_carlo_elbo,
 };
 
 use crate::error::{Error, Result};
@@ -67,18 +80,24 @@ pub type DiagonalNormal = Independent<Normal>;
 ///
 /// The required methods describe the model: its posterior `q(z|x)` (batch
 /// shape `[B]`, event shape `[L]`), its prior `p(z)` (batch shape `[]`,
-/// event shape `[L]`, broadcast against the posterior's batch), `log p(x|z)`
-/// and the decoder's mean. The provided ones are the estimators built from
-/// them with vi-core — the negative ELBO by [`ElboEstimator`], the
+/// event shape `[L]`, broadcast against the posterior's batch), `log p(x|z)`,
+/// the decoder's mean and the training [`loss`](Self::loss), which a model
+/// implements in one line with [`reparameterized_loss`] (a posterior with
+/// `rsample`: every [`Objective`]) or [`score_function_loss`] (any
+/// posterior: the objectives whose gradient needs no `rsample`), so that
+/// the choice is checked by the compiler. The provided methods are the
+/// evaluations built from them with vi-core — the negative ELBO, the
 /// importance-sampled log-likelihood, reconstructions and prior samples —
-/// so a model with a flow posterior or a learned prior gets them all by
-/// implementing the required methods (and [`analytic_kl`](Self::analytic_kl)
-/// only if its pair has a closed-form KL).
+/// so a model with a flow posterior, discrete latents or a learned prior
+/// gets them all (and [`analytic_kl`](Self::analytic_kl) only if its pair
+/// has a closed-form KL).
 pub trait Vae: Debug {
     /// The configuration type, recorded in checkpoints.
     type Config: Architecture;
-    /// The approximate posterior `q(z|x)`, reparameterizable.
-    type Posterior: Rsample;
+    /// The approximate posterior `q(z|x)`; [`Detach`] gives the copy with
+    /// fixed parameters that the path-derivative estimators (STL, DReG)
+    /// score their draws with.
+    type Posterior: Distribution + Detach;
     /// The prior `p(z)`.
     type Prior: Distribution;
 
@@ -139,13 +158,65 @@ pub trait Vae: Debug {
     /// [`Error::InputShape`] if the last dimension is not `L`.
     fn decode(&self, z: &Tensor) -> Result<Tensor>;
 
-    /// The estimate that [`negative_elbo`](Self::negative_elbo) trains on.
-    /// By default [`ElboEstimator::MonteCarlo`], which every posterior and
-    /// prior support; a model whose pair has a closed-form KL may choose
-    /// [`ElboEstimator::AnalyticKl`] (tutorial 3's model does) or read it
-    /// from its configuration (tutorials 2 and 4).
+    /// The training loss: the estimate of `objective` for images `[B, D]`,
+    /// per example — `objective` (its value, `[B]`, without gradient, what
+    /// the trainer reports) and `surrogate` (`[B]`, whose gradient is the
+    /// estimator's; the trainer minimizes `−mean(surrogate)`). Draws from
+    /// libtorch's global generator.
+    ///
+    /// Implement it with [`reparameterized_loss`] when the posterior has
+    /// `rsample`, else with [`score_function_loss`].
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedObjective`] for an objective the posterior
+    /// cannot serve; [`Error::InvalidConfig`] for one out of range; the
+    /// model's errors.
+    fn loss(&self, images: &Tensor, objective: &Objective) -> Result<Estimate>;
+
+    /// Checks, before training, that [`loss`](Self::loss) can estimate
+    /// `objective`: by default only its ranges ([`Objective::validate`]);
+    /// a model trained by [`score_function_loss`] adds
+    /// [`check_score_function`].
+    ///
+    /// # Errors
+    /// As [`loss`](Self::loss) would for that objective.
+    fn check_objective(&self, objective: &Objective) -> Result<()> {
+        objective.validate()
+    }
+
+    /// The estimate [`Objective::Elbo`] uses for a reparameterized
+    /// posterior. By default [`ElboEstimator::MonteCarlo`], which every
+    /// posterior and prior support; a model whose pair has a closed-form KL
+    /// may choose [`ElboEstimator::AnalyticKl`] (tutorial 3's model does) or
+    /// read it from its configuration (tutorials 2 and 4).
     fn estimator(&self) -> ElboEstimator {
         ElboEstimator::MonteCarlo
+    }
+
+    /// A point `[B, L]` standing for `q(z|x)` of images `[B, D]` in the
+    /// latent-space figures, without gradient: the posterior's mean by
+    /// default; a posterior without a closed-form mean (a flow) says what
+    /// it uses instead.
+    ///
+    /// # Errors
+    /// As [`posterior`](Self::posterior); vi-core's `NotImplemented` for a
+    /// posterior without a mean that the model does not override this for.
+    fn latent_location(&self, images: &Tensor) -> Result<Tensor> {
+        tch::no_grad(|| Ok(self.posterior(images)?.mean()?))
+    }
+
+    /// What the log-likelihoods of this model measure, for reports:
+    /// by default the log-probability, in nats, of binarized pixels.
+    fn log_likelihood_units(&self) -> &'static str {
+        BINARY_UNITS
+    }
+
+    /// Whether the parameter called `name` (in the model's `VarStore`)
+    /// belongs to the generative model `p(x|z) p(z)` — the decoder — rather
+    /// than to the inference network `q(z|x)`: by default, names that
+    /// start with `decoder`. Used to report gradient statistics per network.
+    fn is_generative_parameter(&self, name: &str) -> bool {
+        name.starts_with("decoder")
     }
 
     /// `KL(q(z|x) ‖ p(z))` in closed form, shape `[B]`, for the analytic-KL
@@ -163,15 +234,17 @@ pub trait Vae: Debug {
         })
     }
 
-    /// Per-example negative ELBO, shape `[B]`, by the model's
-    /// [`estimator`](Self::estimator): the training loss before its batch
-    /// mean (tutorial 3's `loss_func`, tutorial 4's `compute_loss`, tutorial
-    /// 2's `elbo` with its corrections). Differentiable in the parameters.
+    /// Per-example negative ELBO, shape `[B]`, without gradient: the value
+    /// of [`loss`](Self::loss) for the tutorials' objective
+    /// ([`Objective::default`], one draw), which for the tutorials' models
+    /// is tutorial 3's `loss_func`, tutorial 4's `compute_loss` and
+    /// tutorial 2's `elbo` with its corrections. The per-epoch test loss,
+    /// whatever the training objective, so that runs compare.
     ///
     /// # Errors
-    /// As [`negative_elbo_with`](Self::negative_elbo_with).
+    /// As [`loss`](Self::loss).
     fn negative_elbo(&self, images: &Tensor) -> Result<Tensor> {
-        self.negative_elbo_with(images, self.estimator())
+        Ok(-self.loss(images, &Objective::default())?.objective)
     }
 
     /// Per-example negative ELBO, shape `[B]`, by the chosen `estimator`
@@ -184,13 +257,16 @@ pub trait Vae: Debug {
     ///   (vi-core's `analytic_kl_elbo_with`, the KL from
     ///   [`analytic_kl`](Self::analytic_kl)).
     ///
-    /// Differentiable in the parameters.
+    /// Differentiable in the parameters; for a reparameterized posterior.
     ///
     /// # Errors
     /// As [`posterior`](Self::posterior), [`prior`](Self::prior) and
     /// [`conditional_log_likelihood`](Self::conditional_log_likelihood);
     /// for the analytic KL, those of [`analytic_kl`](Self::analytic_kl).
-    fn negative_elbo_with(&self, images: &Tensor, estimator: ElboEstimator) -> Result<Tensor> {
+    fn negative_elbo_with(&self, images: &Tensor, estimator: ElboEstimator) -> Result<Tensor>
+    where
+        Self::Posterior: Rsample,
+    {
         let posterior = self.posterior(images)?;
         let prior = self.prior()?;
         let log_likelihood = |z: &Tensor| self.conditional_log_likelihood(images, z);
@@ -264,6 +340,9 @@ pub trait Vae: Debug {
     }
 }
 
+/// [`Vae::log_likelihood_units`] of a model of binarized pixels.
+pub const BINARY_UNITS: &str = "nats: log-probability of binarized pixels";
+
 /// `p(z) = N(0, I)` over `latent_dim` dimensions: batch shape `[]`, event
 /// shape `[L]`, parameters of `kind` on `device`. Its draws
 /// `prior.sample(&[n])` are `Tensor::empty([n, L]).normal_()`, as torch's
@@ -280,7 +359,7 @@ pub(crate) fn standard_normal_prior(
 }
 
 /// `vi_models::vae::mlp::MlpVae` → `MlpVae`, for error messages.
-fn short_type_name<T: ?Sized>() -> &'static str {
+pub(crate) fn short_type_name<T: ?Sized>() -> &'static str {
     let name = std::any::type_name::<T>();
     let path = name.split('<').next().unwrap_or(name);
     path.rsplit("::").next().unwrap_or(path)

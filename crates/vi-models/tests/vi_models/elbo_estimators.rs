@@ -59,7 +59,11 @@ fn the_tutorials_log_q_is_off_by_twice_the_positive_log_scale_sum() {
 
 /// `num_draws` per-draw batch means of the negative ELBO by each estimator,
 /// from the same noise (`manual_seed(i)` before draw `i` of both).
-fn draws<M: Vae>(model: &M, images: &Tensor, num_draws: i64) -> (Vec<f64>, Vec<f64>) {
+fn draws<M>(model: &M, images: &Tensor, num_draws: i64) -> (Vec<f64>, Vec<f64>)
+where
+    M: Vae,
+    M::Posterior: vi_core::Rsample,
+{
     tch::no_grad(|| {
         (0..num_draws)
             .map(|i| {
@@ -97,7 +101,11 @@ fn mean_and_variance(values: &[f64]) -> (f64, f64) {
 /// data, not a guess. The Monte Carlo estimate adds that term's variance
 /// (with these seeds: batch-mean variances of 0.31 against 0.0004 for the
 /// CVAE, 0.91 against 0.0001 for the GaussianConvVae).
-fn check_estimators<M: Vae>(model: &M, images: &Tensor) {
+fn check_estimators<M>(model: &M, images: &Tensor)
+where
+    M: Vae,
+    M::Posterior: vi_core::Rsample,
+{
     let (monte_carlo, analytic) = draws(model, images, 200);
     let differences: Vec<f64> = monte_carlo
         .iter()

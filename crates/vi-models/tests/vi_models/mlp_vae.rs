@@ -107,6 +107,7 @@ fn negative_elbo_equals_a_hand_computation() {
         input_dim: 2,
         hidden_dims: vec![1],
         latent_dim: 1,
+        ..MlpVaeConfig::default()
     };
     let (var_store, model) = build(&config);
     set(&var_store, "encoder.0.weight", &[1.0, -1.0]);

@@ -5,11 +5,12 @@ use std::cell::Cell;
 
 use rstest::rstest;
 use tch::{Device, Tensor, nn};
+use vi_core::Estimate;
 use vi_data::Split;
 use vi_models::{
-    BatchFinished, Checkpoint, DiagonalNormal, EpochRecord, EpochStarted, Error, MlpVae,
-    MlpVaeConfig, NullObserver, Observer, OptimizerConfig, Phase, TrainConfig, Trainer, Vae,
-    presets,
+    BatchFinished, Checkpoint, DiagonalNormal, EpochRecord, EpochStarted, Error, MlpPosterior,
+    MlpVae, MlpVaeConfig, NullObserver, Objective, Observer, OptimizerConfig, Phase, TrainConfig,
+    Trainer, Vae, presets,
 };
 
 use super::common::{assert_same_weights, losses, mnist, short_config, temp_dir, weights};
@@ -132,8 +133,9 @@ fn a_resumed_run_equals_the_uninterrupted_one(#[case] optimizer: OptimizerConfig
     assert_eq!(losses(checkpoint.history()), losses(straight.history()));
 }
 
-/// The tutorial's model with a loss made NaN at one call of
-/// `negative_elbo` (training and test batches both count), counted from 1.
+/// The tutorial's model with a loss made NaN at one call of `loss`
+/// (training and test batches both count: the test pass's negative ELBO is
+/// the loss of the tutorials' objective), counted from 1.
 #[derive(Debug)]
 struct Faulty {
     inner: MlpVae,
@@ -143,7 +145,7 @@ struct Faulty {
 
 impl Vae for Faulty {
     type Config = MlpVaeConfig;
-    type Posterior = DiagonalNormal;
+    type Posterior = MlpPosterior;
     type Prior = DiagonalNormal;
 
     fn build(path: &nn::Path<'_>, config: &MlpVaeConfig) -> vi_models::Result<Self> {
@@ -166,7 +168,7 @@ impl Vae for Faulty {
         self.inner.device()
     }
 
-    fn posterior(&self, images: &Tensor) -> vi_models::Result<DiagonalNormal> {
+    fn posterior(&self, images: &Tensor) -> vi_models::Result<MlpPosterior> {
         self.inner.posterior(images)
     }
 
@@ -182,14 +184,17 @@ impl Vae for Faulty {
         self.inner.decode(z)
     }
 
-    fn negative_elbo(&self, images: &Tensor) -> vi_models::Result<Tensor> {
+    fn loss(&self, images: &Tensor, objective: &Objective) -> vi_models::Result<Estimate> {
         let call = self.calls.get() + 1;
         self.calls.set(call);
-        let loss = self.inner.negative_elbo(images)?;
+        let estimate = self.inner.loss(images, objective)?;
         Ok(if call == self.fail_at {
-            loss * f64::NAN
+            Estimate {
+                objective: estimate.objective * f64::NAN,
+                surrogate: estimate.surrogate * f64::NAN,
+            }
         } else {
-            loss
+            estimate
         })
     }
 }

@@ -9,12 +9,13 @@ use std::f64::consts::PI;
 
 use tch::{Device, Kind, Tensor, nn};
 use vi_core::{
-    Distribution, Independent, MultivariateNormal, Normal, analytic_kl_elbo, monte_carlo_elbo,
+    Distribution, Estimate, Independent, MultivariateNormal, Normal, analytic_kl_elbo,
+    monte_carlo_elbo,
 };
 use vi_data::Split;
 use vi_models::{
-    DiagonalNormal, ElboEstimator, Error, GaussianConvVae, GaussianConvVaeConfig, MlpVae,
-    MlpVaeConfig, NullObserver, Trainer, Vae, presets,
+    ElboEstimator, Error, GaussianConvVae, GaussianConvVaeConfig, MlpPosterior, MlpVae,
+    MlpVaeConfig, NullObserver, Objective, Trainer, Vae, presets, reparameterized_loss,
 };
 
 use super::common::{mnist, short_config, values};
@@ -72,6 +73,7 @@ fn the_estimators_equal_the_batch_shaped_prior_formulation() {
         let found = model.negative_elbo_with(&images, estimator).expect("valid");
         tch::manual_seed(5);
         let posterior = model.posterior(&images).expect("valid");
+        let posterior = posterior.gaussian();
         let prior = Independent::new(
             Normal::standard_like(posterior.base().loc()).expect("float"),
             1,
@@ -79,8 +81,8 @@ fn the_estimators_equal_the_batch_shaped_prior_formulation() {
         .expect("valid");
         let log_likelihood = |z: &Tensor| model.conditional_log_likelihood(&images, z);
         let elbo = match estimator {
-            ElboEstimator::AnalyticKl => analytic_kl_elbo(&posterior, &prior, 1, log_likelihood),
-            ElboEstimator::MonteCarlo => monte_carlo_elbo(&posterior, &prior, 1, log_likelihood),
+            ElboEstimator::AnalyticKl => analytic_kl_elbo(posterior, &prior, 1, log_likelihood),
+            ElboEstimator::MonteCarlo => monte_carlo_elbo(posterior, &prior, 1, log_likelihood),
         }
         .expect("valid");
         assert!(found.equal(&-elbo), "{estimator:?}");
@@ -105,8 +107,12 @@ const RHO: f64 = 0.6;
 
 impl Vae for CorrelatedPriorVae {
     type Config = MlpVaeConfig;
-    type Posterior = DiagonalNormal;
+    type Posterior = MlpPosterior;
     type Prior = MultivariateNormal;
+
+    fn loss(&self, images: &Tensor, objective: &Objective) -> vi_models::Result<Estimate> {
+        reparameterized_loss(self, images, objective)
+    }
 
     fn build(path: &nn::Path<'_>, config: &MlpVaeConfig) -> vi_models::Result<Self> {
         Ok(Self {
@@ -126,7 +132,7 @@ impl Vae for CorrelatedPriorVae {
         self.inner.device()
     }
 
-    fn posterior(&self, images: &Tensor) -> vi_models::Result<DiagonalNormal> {
+    fn posterior(&self, images: &Tensor) -> vi_models::Result<MlpPosterior> {
         self.inner.posterior(images)
     }
 

@@ -149,6 +149,7 @@ impl VaeFlags for Args {
             model,
             train_set,
             log_likelihood_images: None,
+            binarization: None,
         };
         self.training.plan(&preset, self.out, own)
     }

@@ -368,7 +368,12 @@ impl<M: Vae> Trainer<M> {
         epoch: usize,
         batch: usize,
     ) -> Result<(Tensor, f64)> {
-        let estimate = match self.model.loss(images, objective) {
+        // The network's outputs go straight into vi-core's constructors;
+        // their value checks (one host synchronization each) are skipped
+        // here, as torch's `validate_args=False` would: a non-finite output
+        // still surfaces, as a non-finite loss, in the check just below.
+        let loss = vi_core::validation::without_validation(|| self.model.loss(images, objective));
+        let estimate = match loss {
             Ok(estimate) => estimate,
             Err(error) => return finite(Phase::Training, epoch, batch, Err(error)),
         };

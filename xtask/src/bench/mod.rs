@@ -193,12 +193,14 @@ impl SideBySide<'_> {
                         let out = vi_out(self.root, spec, count);
                         let timing =
                             vi_side::train(self.vi, self.root, spec, &out, count, args.epochs)?;
+                        outln!("      vi: {}", seconds_list(&timing.seconds));
                         vi_seconds.extend_from_slice(after_warm_up(&timing.seconds));
                         (steps, batch_size) = (timing.steps(), timing.batch_size);
                     } else {
                         outln!("    round {}: PyTorch", round + 1);
                         let seconds =
                             torch::train(self.python, self.root, spec, count, args.epochs)?;
+                        outln!("      PyTorch: {}", seconds_list(&seconds));
                         torch_seconds.extend_from_slice(after_warm_up(&seconds));
                     }
                 }
@@ -217,4 +219,14 @@ impl SideBySide<'_> {
         }
         Ok((rows, steps, batch_size))
     }
+}
+
+/// `4.21 s, 3.98 s per epoch`: a run's epochs as they went, for the progress
+/// lines.
+fn seconds_list(epoch_seconds: &[f64]) -> String {
+    let list: Vec<String> = epoch_seconds
+        .iter()
+        .map(|seconds| format!("{seconds:.2} s"))
+        .collect();
+    format!("{} per epoch", list.join(", "))
 }

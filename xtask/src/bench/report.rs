@@ -175,8 +175,10 @@ pub fn side_by_side_table(setting: &Setting<'_>, rows: &[Comparison]) -> String 
             speed_up.median,
         );
     }
-    text += "\n(each side: the fastest timed epoch's seconds (the median of all its timed \
-             epochs); vi's speed-up: PyTorch's seconds over vi's, above 1 where vi is faster)\n";
+    text += &format!(
+        "\n(each side: the best of every round's timed epochs (their median), in {unit}; \
+         vi's speed-up: PyTorch's seconds over vi's, above 1 where vi is faster)\n"
+    );
     text
 }
 

@@ -40,10 +40,11 @@ pub fn find(python: Option<&Path>, target: &str) -> Torch {
             how_to_get_torch(target)
         ));
     };
+    let python = &resolved(python);
     let why_not = match torch_version(python) {
         Ok(version) if is_required_version(&version) => {
             return Torch::Ready {
-                python: python.to_path_buf(),
+                python: python.clone(),
                 version,
             };
         }
@@ -58,6 +59,17 @@ pub fn find(python: Option<&Path>, target: &str) -> Torch {
         "note: {why_not}, so vi runs alone.\n{}",
         how_to_get_torch(target)
     ))
+}
+
+/// A path with a folder in it made absolute against the current folder,
+/// so that it names the same file when the script runs from the project
+/// root; a bare name (`python3`) stays, for `PATH` to resolve.
+fn resolved(python: &Path) -> PathBuf {
+    if python.components().count() > 1 {
+        std::path::absolute(python).unwrap_or_else(|_| python.to_path_buf())
+    } else {
+        python.to_path_buf()
+    }
 }
 
 /// How to get a Python with torch 2.13 and hand it to the benchmark.
@@ -226,6 +238,14 @@ mod tests {
         assert!(epoch_seconds("epoch 1 seconds -1.0\n").is_err());
         let skipped = epoch_seconds("epoch 1 seconds 1.0\nepoch 3 seconds 1.0\n");
         assert!(skipped.is_err());
+    }
+
+    #[test]
+    fn a_relative_python_is_made_absolute_and_a_bare_name_left_to_path() {
+        assert_eq!(resolved(Path::new("python3")), Path::new("python3"));
+        let relative = resolved(Path::new(".venv/bin/python"));
+        assert!(relative.is_absolute(), "{}", relative.display());
+        assert!(relative.ends_with(".venv/bin/python"));
     }
 
     #[test]

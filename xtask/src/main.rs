@@ -51,7 +51,8 @@ enum Task {
     /// Build `vi` against an older libtorch (for a machine whose PyTorch is
     /// older than 2.13), test it on the CPU, or bundle it for a GPU machine.
     Compat(compat::Args),
-    /// Time training epochs against the machine's matrix-product rate.
+    /// Time training epochs against the machine's matrix-product rate and,
+    /// given a Python with torch 2.13, beside the tutorials' PyTorch loops.
     Bench(bench::Args),
     /// Re-render REPORT.md and index.html from the results already there.
     Report(ReportArgs),

@@ -22,11 +22,15 @@ read from the IDX files (plain or `.gz`) with NumPy (no torchvision;
 `Normalize(0.5, 0.5)` is applied by hand), and everything runs on the CPU
 unless `--device cuda` asks for the notebook's `.cuda()` (the model is
 initialized on the CPU, then moved, as the notebook does). `--timing` adds a
-line per epoch with its training seconds.
+line per epoch with its training seconds. `--in-memory` cuts the batches
+from the tensor in memory instead of through the DataLoader: the same
+batches, in the same order, from the same random numbers (the fastest eager
+form, which `cargo xtask bench` times).
 
     python tutorial2_conv_vae.py DATA_DIR [--seed 0] [--noise-seed 100]
         [--batch 16] [--epochs 2] [--repeats 1024] [--threads 1]
         [--tutorial-objective] [--learning-rate 1e-4] [--device cpu] [--timing]
+        [--in-memory]
 """
 
 import argparse
@@ -62,6 +66,23 @@ def derived_seed(seed, stream):
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
     return z ^ (z >> 31)
+
+
+def shuffled_batches(images, batch_size, drop_last=False):
+    """The batches `DataLoader(TensorDataset(images, ...), batch_size,
+    shuffle=True, drop_last=drop_last)` yields (single process), indexed from
+    the tensor in memory: the loader draws two seeds from the global generator
+    (its iterator's base seed, then RandomSampler's), and the sampler permutes
+    with a generator seeded by the second. Same batches, same random numbers
+    consumed, without the per-image indexing and collation."""
+    torch.empty((), dtype=torch.int64).random_()
+    seed = int(torch.empty((), dtype=torch.int64).random_().item())
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    order = torch.randperm(images.shape[0], generator=generator)
+    end = images.shape[0] - images.shape[0] % batch_size if drop_last else images.shape[0]
+    for start in range(0, end, batch_size):
+        yield images[order[start: start + batch_size]]
 
 
 class VariationalAutoEncoder(torch.nn.Module):
@@ -178,6 +199,8 @@ def main():
     parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     parser.add_argument("--timing", action="store_true",
                         help="print each epoch's training seconds")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="batches indexed from the tensors, not through a DataLoader")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -205,14 +228,17 @@ def main():
     l1, sigma = summary(model, image)
     print(f"summary epoch 0: l1 {l1!r} sigma {sigma!r}")
 
-    data = TensorDataset(images[[0] * args.repeats], torch.zeros(args.repeats, dtype=torch.int64))
+    repeated = images[[0] * args.repeats]
+    data = TensorDataset(repeated, torch.zeros(args.repeats, dtype=torch.int64))
     loader = DataLoader(data, batch_size=256, shuffle=True)
     optim = torch.optim.SGD(model.parameters(), lr=args.learning_rate)
     for epoch in range(1, args.epochs + 1):
         torch.manual_seed(derived_seed(args.seed, epoch))
         start = time.perf_counter()
         total = 0.0
-        for i, (batch, labels) in enumerate(loader):
+        batches = ((x, None) for x in shuffled_batches(repeated, 256)) if args.in_memory \
+            else loader
+        for i, (batch, labels) in enumerate(batches):
             batch = batch.to(device)
             optim.zero_grad()
             if args.tutorial_objective:

@@ -15,10 +15,16 @@ Differences from the notebook, none of which changes the model or the loss:
   the model is built (and initialized) on the CPU, then moved; each batch is
   binarized on the CPU and then moved. The default is the CPU.
 - The IDX files may also be gzip-compressed (`<name>.gz`).
+- `--in-memory` cuts the batches from the tensors in memory instead of
+  through the DataLoader: the same batches, in the same order, from the same
+  random numbers (the fastest eager form, which `cargo xtask bench` times).
+- `--timing` adds a line per epoch with its training and test seconds in the
+  other scripts' format (`epoch E seconds train S test S`).
 
     python tutorial3_mlp_vae.py DATA_DIR [--epochs 20] [--seed 0] [--threads 2]
         [--reseed-per-epoch] [--logits] [--iwae 1000] [--train-subset N]
         [--test-subset N] [--adam LR] [--print-params] [--device cpu]
+        [--in-memory] [--timing]
 """
 
 import argparse
@@ -57,6 +63,23 @@ def derived_seed(seed, stream):
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
     return z ^ (z >> 31)
+
+
+def shuffled_batches(images, batch_size, drop_last):
+    """The batches `DataLoader(TensorDataset(images, ...), batch_size,
+    shuffle=True, drop_last=drop_last)` yields (single process), indexed from
+    the tensor in memory: the loader draws two seeds from the global generator
+    (its iterator's base seed, then RandomSampler's), and the sampler permutes
+    with a generator seeded by the second. Same batches, same random numbers
+    consumed, without the per-image indexing and collation."""
+    torch.empty((), dtype=torch.int64).random_()
+    seed = int(torch.empty((), dtype=torch.int64).random_().item())
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    order = torch.randperm(images.shape[0], generator=generator)
+    end = images.shape[0] - images.shape[0] % batch_size if drop_last else images.shape[0]
+    for start in range(0, end, batch_size):
+        yield images[order[start: start + batch_size]]
 
 
 class VAE(nn.Module):
@@ -143,6 +166,10 @@ def main():
     parser.add_argument("--adam", type=float, default=0.0,
                         help="train with torch.optim.Adam at this learning rate")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="batches indexed from the tensors, not through a DataLoader")
+    parser.add_argument("--timing", action="store_true",
+                        help="print each epoch's training and test seconds")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -157,6 +184,24 @@ def main():
     dl_kwargs = {"batch_size": batch_size, "shuffle": True, "num_workers": 0, "drop_last": True}
     train_loader = DataLoader(mnist_train, **dl_kwargs)
     test_loader = DataLoader(mnist_test, **dl_kwargs)
+    if args.in_memory:
+        def images_of(dataset):
+            if isinstance(dataset, torch.utils.data.Subset):
+                return dataset.dataset.tensors[0][dataset.indices]
+            return dataset.tensors[0]
+        train_images, test_images = images_of(mnist_train), images_of(mnist_test)
+
+        def train_batches():
+            return ((x, None) for x in shuffled_batches(train_images, batch_size, True))
+
+        def test_batches():
+            return ((x, None) for x in shuffled_batches(test_images, batch_size, True))
+    else:
+        def train_batches():
+            return train_loader
+
+        def test_batches():
+            return test_loader
 
     torch.manual_seed(args.seed)
     model = VAE(input_dim=input_dim, z_dim=z_dim, logits=args.logits).to(device)
@@ -170,7 +215,7 @@ def main():
         start = time.perf_counter()
         loss_train = 0.0
         model.train()
-        for i, (data, labels) in enumerate(train_loader):
+        for i, (data, labels) in enumerate(train_batches()):
             n = data.shape[0]
             data = torch.bernoulli(data)
             data = data.view(data.shape[0], -1).to(device)
@@ -191,7 +236,7 @@ def main():
         model.eval()
         loss_test = 0.0
         with torch.no_grad():
-            for i, (data, labels) in enumerate(test_loader):
+            for i, (data, labels) in enumerate(test_batches()):
                 n = data.shape[0]
                 data = torch.bernoulli(data)
                 data = data.view(data.shape[0], -1).to(device)
@@ -200,6 +245,9 @@ def main():
         test_seconds = time.perf_counter() - start
         print(f"epoch {epoch + 1:>2}  train {loss_train!r}  test {loss_test!r}  "
               f"train {train_seconds:>6.2f} s  test {test_seconds:>5.2f} s", flush=True)
+        if args.timing:
+            print(f"epoch {epoch + 1} seconds train {train_seconds:.3f} "
+                  f"test {test_seconds:.3f}", flush=True)
 
     if args.print_params:
         for name, value in model.state_dict().items():

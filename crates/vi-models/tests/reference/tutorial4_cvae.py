@@ -28,10 +28,13 @@ What it prints, each from a seeded CPU run:
 `--device cuda` runs it on the GPU (the model is initialized on the CPU,
 then moved; batches are moved one by one); `--timing` adds a line per epoch
 with its training and test seconds. The IDX files may be plain or `.gz`.
+`--in-memory` cuts the batches from the tensors in memory instead of through
+the DataLoader: the same batches, in the same order, from the same random
+numbers (the fastest eager form, which `cargo xtask bench` times).
 
     python tutorial4_cvae.py DATA_DIR [--seed 0] [--noise-seed 100] [--batch 16]
         [--latent 10] [--epochs 1] [--train-subset 320] [--test-subset 100]
-        [--threads 1] [--device cpu] [--timing]
+        [--threads 1] [--device cpu] [--timing] [--in-memory]
 """
 
 import argparse
@@ -69,6 +72,23 @@ def derived_seed(seed, stream):
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
     return z ^ (z >> 31)
+
+
+def shuffled_batches(images, batch_size, drop_last=False):
+    """The batches `DataLoader(TensorDataset(images, ...), batch_size,
+    shuffle=True, drop_last=drop_last)` yields (single process), indexed from
+    the tensor in memory: the loader draws two seeds from the global generator
+    (its iterator's base seed, then RandomSampler's), and the sampler permutes
+    with a generator seeded by the second. Same batches, same random numbers
+    consumed, without the per-image indexing and collation."""
+    torch.empty((), dtype=torch.int64).random_()
+    seed = int(torch.empty((), dtype=torch.int64).random_().item())
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    order = torch.randperm(images.shape[0], generator=generator)
+    end = images.shape[0] - images.shape[0] % batch_size if drop_last else images.shape[0]
+    for start in range(0, end, batch_size):
+        yield images[order[start: start + batch_size]]
 
 
 class SameConvTranspose2d(nn.ConvTranspose2d):
@@ -153,6 +173,8 @@ def main():
     parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     parser.add_argument("--timing", action="store_true",
                         help="print each epoch's training and test seconds")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="batches indexed from the tensors, not through a DataLoader")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -182,8 +204,11 @@ def main():
             print(f"{name} negative elbo mean {loss.mean().item()!r} first {loss[:3].tolist()}")
 
     def loader(images, count):
+        if args.in_memory:
+            return lambda: ((x, None) for x in shuffled_batches(images[:count], 32))
         data = TensorDataset(images[:count], torch.zeros(count, dtype=torch.int64))
-        return DataLoader(data, batch_size=32, shuffle=True)
+        loader = DataLoader(data, batch_size=32, shuffle=True)
+        return lambda: loader
 
     train_loader = loader(train, args.train_subset)
     test_loader = loader(test, args.test_subset)
@@ -192,7 +217,7 @@ def main():
         torch.manual_seed(derived_seed(args.seed, epoch))
         start = time.perf_counter()
         total = 0.0
-        for i, (batch, _) in enumerate(train_loader):
+        for i, (batch, _) in enumerate(train_loader()):
             batch = batch.to(device)
             optim.zero_grad()
             loss = compute_loss(model, batch).mean()
@@ -205,7 +230,7 @@ def main():
         start = time.perf_counter()
         test_total = 0.0
         with torch.no_grad():
-            for batch, _ in test_loader:
+            for batch, _ in test_loader():
                 batch = batch.to(device)
                 test_total += compute_loss(model, batch).mean().item() * batch.shape[0] / args.test_subset
         print(f"epoch {epoch} train {total!r} test {test_total!r}")

@@ -1,5 +1,5 @@
 //! What vi-core's value checks cost in a VAE training step: tutorial 3's
-//! MLP VAE (784-256-128-2, batch 128, one sample, analytic KL), the loss
+//! MLP VAE (784-256-128-2, batch 100, one sample, analytic KL), the loss
 //! and its backward pass, with the checks on (vi-core's default) and off
 //! (what `Trainer` does, through `vi_core::validation::without_validation`).
 //! Run with `cargo bench -p vi-models --bench training_step`; both variants
@@ -22,8 +22,8 @@ fn training_step(c: &mut Criterion) {
     tch::manual_seed(0);
     let var_store = nn::VarStore::new(Device::Cpu);
     let model = MlpVae::new(&var_store.root(), &MlpVaeConfig::default()).expect("the preset");
-    let images = Tensor::rand([128, 784], (Kind::Float, Device::Cpu)).bernoulli();
-    let mut group = c.benchmark_group("mlp_vae_step_128");
+    let images = Tensor::rand([100, 784], (Kind::Float, Device::Cpu)).bernoulli();
+    let mut group = c.benchmark_group("mlp_vae_step_100");
     group.bench_function("validated", |b| {
         b.iter(|| with_validation(|| step(&model, &images)));
     });

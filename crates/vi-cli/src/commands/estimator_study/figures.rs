@@ -19,17 +19,26 @@ const FAMILIES: [(&str, Color); 4] = [
     ("STL", Color::PURPLE),
 ];
 
-const LOG_K: &str = "log₁₀ k (k = 1, 5, 50: 0, 0.70, 1.70)";
+/// The x axis: `log₁₀ k`, with the values of the study's `k`.
+fn log_k_label(ks: &[usize]) -> String {
+    let values: Vec<String> = ks
+        .iter()
+        .map(|&k| format!("{k} → {:.2}", (k as f64).log10()))
+        .collect();
+    format!("log₁₀ k ({})", values.join(", "))
+}
 
 /// The test log-likelihood against `log₁₀ k`: one line (with a ± standard
 /// error band) per estimator, the IWAE line starting from the one-sample
 /// ELBO run (IWAE at `k = 1` is the ELBO), STL as a point, Burda et al.'s
 /// IWAE numbers dashed in grey.
-pub fn ll_vs_k(rows: &[RunRow], budget: &str) -> Chart {
+pub fn ll_vs_k(rows: &[RunRow], budget: &str, ks: &[usize], ll_samples: i64) -> Chart {
     let mut chart = Chart::new()
         .title(format!("Test log-likelihood against k ({budget})"))
-        .x_label(LOG_K)
-        .y_label("test log p(x), nats (k = 5000)");
+        .x_label(log_k_label(ks))
+        .y_label(format!(
+            "test log p(x), nats ({ll_samples} importance samples)"
+        ));
     let elbo_one = rows
         .iter()
         .find(|row| row.objective == Objective::Elbo { samples: 1 });
@@ -83,11 +92,11 @@ pub fn ll_vs_k(rows: &[RunRow], budget: &str) -> Chart {
 /// The mean SNR over each network's parameters against `log₁₀ k`, both
 /// on a log scale: the inference network (left) and the generative
 /// network (right), one line per estimator.
-pub fn snr_vs_k(points: &[SnrPoint], repeats: usize, images: usize) -> Figure {
+pub fn snr_vs_k(points: &[SnrPoint], ks: &[usize], repeats: usize, images: usize) -> Figure {
     let panel = |title: &str, pick: fn(&SnrPoint) -> f64| {
         let mut chart = Chart::new()
             .title(title)
-            .x_label(LOG_K)
+            .x_label(log_k_label(ks))
             .y_label("log₁₀ SNR (mean over parameters)");
         for (family, color) in FAMILIES.into_iter().take(3) {
             let chosen: Vec<&SnrPoint> = points

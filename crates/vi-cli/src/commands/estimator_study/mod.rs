@@ -243,10 +243,13 @@ fn run(plan: &StudyPlan) -> Result<()> {
         if plan.epochs() == 1 { "" } else { "s" },
         table::thousands(plan.train_images)
     );
-    staging.save_chart("ll_vs_k.png", &figures::ll_vs_k(&rows, &short_budget))?;
+    staging.save_chart(
+        "ll_vs_k.png",
+        &figures::ll_vs_k(&rows, &short_budget, &plan.ks, plan.ll_samples),
+    )?;
     staging.save_figure(
         "snr_vs_k.png",
-        &figures::snr_vs_k(&snr_points, plan.snr_repeats, plan.snr_images),
+        &figures::snr_vs_k(&snr_points, &plan.ks, plan.snr_repeats, plan.snr_images),
     )?;
     timing.wall_seconds = started.elapsed().as_secs_f64();
     let summary = StudySummary {

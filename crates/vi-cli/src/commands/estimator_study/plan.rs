@@ -94,6 +94,7 @@ pub struct StudyPlan {
     #[serde(skip)]
     pub device: DeviceChoice,
     /// `--threads`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub threads: Option<i32>,
     /// Seed of every run (the same for all).
     pub seed: u64,
@@ -434,6 +435,6 @@ mod tests {
         };
         let plan = plan(choices, place()).expect("valid");
         assert_eq!(plan.ks, [1, 5]);
-        assert_eq!(plan.runs().len(), 4);
+        assert_eq!(plan.runs().len(), 5);
     }
 }

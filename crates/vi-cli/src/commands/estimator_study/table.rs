@@ -25,6 +25,7 @@ pub struct RunRow {
     pub log_likelihood: LogLikelihood,
     /// This run's log-likelihood minus the one-sample ELBO run's, on the
     /// same images, and the standard error of that paired difference.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub versus_elbo: Option<(f64, f64)>,
     /// The one-sample test ELBO (analytic KL) on the same images after the
     /// last epoch, nats.
@@ -36,6 +37,7 @@ pub struct RunRow {
     pub train_seconds: f64,
     /// Burda et al.'s test log-likelihood for this objective, where Table 1
     /// has one (the negative of its NLL).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub published_log_likelihood: Option<f64>,
 }
 
@@ -178,7 +180,7 @@ pub fn thousands(value: usize) -> String {
     let digits = value.to_string();
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);

@@ -89,15 +89,16 @@ pub fn ll_vs_k(rows: &[RunRow], budget: &str, ks: &[usize], ll_samples: i64) -> 
         .series(Scatter::new(x, y).color(Color::GRAY))
 }
 
-/// The mean SNR over each network's parameters against `log₁₀ k`, both
-/// on a log scale: the inference network (left) and the generative
+/// The median SNR over each network's parameters (robust to the few
+/// parameters whose gradient is nearly deterministic) against `log₁₀ k`,
+/// both on a log scale: the inference network (left) and the generative
 /// network (right), one line per estimator.
 pub fn snr_vs_k(points: &[SnrPoint], ks: &[usize], repeats: usize, images: usize) -> Figure {
     let panel = |title: &str, pick: fn(&SnrPoint) -> f64| {
         let mut chart = Chart::new()
             .title(title)
             .x_label(log_k_label(ks))
-            .y_label("log₁₀ SNR (mean over parameters)");
+            .y_label("log₁₀ SNR (median over parameters)");
         for (family, color) in FAMILIES.into_iter().take(3) {
             let chosen: Vec<&SnrPoint> = points
                 .iter()
@@ -121,9 +122,9 @@ pub fn snr_vs_k(points: &[SnrPoint], ks: &[usize], repeats: usize, images: usize
         ))
         .size(1400, 560)
         .panel(panel("inference network φ (encoder)", |p| {
-            p.snr.inference.mean
+            p.snr.inference.median
         }))
         .panel(panel("generative network θ (decoder)", |p| {
-            p.snr.generative.mean
+            p.snr.generative.median
         }))
 }

@@ -268,6 +268,13 @@ fn run(plan: &StudyPlan) -> Result<()> {
     staging.write_json(SUMMARY_FILE, &summary)?;
     let written = staging.commit()?;
     outln!("\n{markdown}");
+    outln!(
+        "took {:.0} s: training {:.0} s, log-likelihood {:.0} s, SNR {:.0} s",
+        summary.timing.wall_seconds,
+        summary.timing.train_seconds,
+        summary.timing.ll_seconds,
+        summary.timing.snr_seconds
+    );
     outln!("{written}");
     Ok(())
 }

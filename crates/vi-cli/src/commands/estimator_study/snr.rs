@@ -59,9 +59,9 @@ pub fn measure(
             .with_context(|| format!("cannot measure the gradient SNR of {objective}"))?;
         let seconds = started.elapsed().as_secs_f64();
         errln!(
-            "  SNR {objective}: inference {:.4}, generative {:.4} (mean over parameters; {:.1} s)",
-            snr.inference.mean,
-            snr.generative.mean,
+            "  SNR {objective}: inference {:.4}, generative {:.4} (median over parameters; {:.1} s)",
+            snr.inference.median,
+            snr.generative.median,
             seconds
         );
         points.push(SnrPoint {

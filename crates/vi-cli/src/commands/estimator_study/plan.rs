@@ -6,8 +6,10 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use vi_models::Objective;
+use vi_models::{Objective, OptimizerConfig};
 
+use crate::bounds::vae::{Footprint, RunSizes, check};
+use crate::bounds::{Bytes, Machine};
 use crate::output::path_text;
 use crate::vae::DeviceChoice;
 
@@ -35,6 +37,9 @@ pub const DEFAULT_BATCH_SIZE: usize = 20;
 pub const DEFAULT_KS: [usize; 3] = [1, 5, 50];
 /// Importance samples decoded at once in the log-likelihood estimate.
 pub const LL_CHUNK: i64 = 500;
+/// Test images per batch of the log-likelihood estimate (a chunk holds
+/// `LL_BATCH · LL_CHUNK · 784` floats).
+pub const LL_BATCH: usize = 10;
 
 /// Burda et al.'s Adam: `β = (0.9, 0.999)`, `ε = 1e-4`.
 pub const ADAM_BETA1: f64 = 0.9;
@@ -285,6 +290,8 @@ pub fn plan(choices: Choices, place: Place) -> Result<StudyPlan, String> {
     }
     let mut ks = ks;
     ks.sort_unstable();
+    let largest_k = ks.last().copied().unwrap_or(1);
+    check_memory(batch_size, largest_k, &Machine::get())?;
     Ok(StudyPlan {
         out: place.out,
         data_dir: place.data_dir,
@@ -300,6 +307,36 @@ pub fn plan(choices: Choices, place: Place) -> Result<StudyPlan, String> {
         ks,
         snr_repeats: choices.snr_repeats.unwrap_or(DEFAULT_SNR_REPEATS),
         snr_images,
+    })
+}
+
+/// Checks that a training step at the largest `k` fits the machine's
+/// memory, with vi's estimate for Burda et al.'s model (`bounds::vae`,
+/// counting each of the `batch_size · k` draws as an image: the decoder runs
+/// once per draw), and the log-likelihood's chunks.
+///
+/// # Errors
+/// A usage message naming `--batch-size` and `--ks`, the estimate and the
+/// memory.
+fn check_memory(batch_size: usize, largest_k: usize, machine: &Machine) -> Result<(), String> {
+    let rows = (batch_size as u64).saturating_mul(largest_k as u64);
+    let sizes = RunSizes {
+        footprint: Footprint::dense(784, &[200, 200], 50, 2),
+        batch_size: rows,
+        optimizer: OptimizerConfig::adam(FIRST_LEARNING_RATE),
+        train_images: rows,
+        repeats: None,
+        sampling: Some((LL_CHUNK as u64, LL_CHUNK as u64)),
+        log_likelihood_images: LL_BATCH as u64,
+    };
+    check(&sizes, machine).map_err(|over| {
+        format!(
+            "--batch-size {batch_size} with --ks up to {largest_k}: a training step on \
+             {batch_size} images × {largest_k} draws would need about {}, more than the {}; \
+             lower --batch-size or the largest k",
+            Bytes(over.needed),
+            machine.memory_text()
+        )
     })
 }
 
@@ -424,6 +461,16 @@ mod tests {
                 ..Choices::default()
             },
             &["--batch-size 20", "--train-limit"],
+        );
+        refused(
+            Choices {
+                ks: Some(vec![1, 1 << 40]),
+                ..Choices::default()
+            },
+            &[
+                "--batch-size 20 with --ks up to 1099511627776",
+                "lower --batch-size or the largest k",
+            ],
         );
     }
 

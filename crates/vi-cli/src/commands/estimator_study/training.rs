@@ -17,12 +17,8 @@ use vi_models::{
     Vae, mean_negative_elbo,
 };
 
-use super::plan::{ADAM_BETA1, ADAM_BETA2, ADAM_EPS, LL_CHUNK, StudyPlan};
+use super::plan::{ADAM_BETA1, ADAM_BETA2, ADAM_EPS, LL_BATCH, LL_CHUNK, StudyPlan};
 use crate::vae::Progress;
-
-/// Test images per batch of the log-likelihood estimate (the memory of a
-/// chunk is `LL_BATCH · LL_CHUNK · 784` floats).
-const LL_BATCH: usize = 10;
 
 /// The images the study uses: the first `train_images` of MNIST's training
 /// split and the first `test_images` of its test split, grey levels in

@@ -385,7 +385,7 @@ pub const EXPERIMENTS: &[Experiment] = &[
                 ELBO), and STL. Batches of 20 and Adam with ε = 1e-4 at the paper's first \
                 learning rate (1e-3), but only 2 epochs instead of the paper's 3,280 — about \
                 0.06% of its gradient steps — because all eight runs, their evaluation and the \
-                SNR must fit in about 20 minutes on two CPU cores (measured: about 7 minutes \
+                SNR must fit in about 20 minutes on two CPU cores (measured: about 7.5 minutes \
                 per epoch for the eight runs with one thread, the k = 50 runs taking two \
                 thirds of it). Each model's test log-likelihood is estimated by importance \
                 sampling with k = 5000, as in the paper, but over the first 200 test images, \

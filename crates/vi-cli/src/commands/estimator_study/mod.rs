@@ -73,8 +73,8 @@ pub struct Args {
     /// learning rate, 1e-3), or `paper`, Burda et al.'s: 3^i passes at
     /// 0.001·10^(−i/7) for i = 0..7 (3,280 epochs), batches of 20, Adam
     /// ε = 1e-4, the full training and test sets. The paper's schedule is
-    /// meant for a GPU: on a CPU it takes days (about 7 minutes an epoch for
-    /// the eight runs here, times 3,280).
+    /// meant for a GPU: on a CPU it takes days (about 7.5 minutes an epoch
+    /// for the eight runs on two cores, times 3,280: about 17 days).
     #[arg(long, value_enum, default_value_t = Schedule::Short)]
     pub schedule: Schedule,
 

@@ -6,7 +6,6 @@ use std::fmt::Write;
 use serde::Serialize;
 use vi_models::{EpochRecord, MlpVaeConfig, Objective};
 
-use super::burda::IWAE_TEST_NLL;
 use super::plan::StudyPlan;
 use super::snr::{SNR_MODEL, SnrPoint};
 use super::table::RunRow;
@@ -75,9 +74,6 @@ pub struct Timing {
     /// The SNR measurements.
     pub snr_seconds: f64,
 }
-
-/// The constant for `summary.json`.
-pub const BURDA: [(usize, f64); 3] = IWAE_TEST_NLL;
 
 /// `history.csv`: `objective,k,epoch,train_bound,test_elbo,train_seconds`,
 /// the bounds in nats (the training objective's own bound averaged over

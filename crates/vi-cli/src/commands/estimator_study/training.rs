@@ -161,14 +161,7 @@ pub fn log_likelihood(
 ) -> Result<(LogLikelihood, Vec<f64>)> {
     let started = Instant::now();
     Stream::LogLikelihood.seed_libtorch(plan.seed);
-    let options = BatchOptions {
-        batch_size: LL_BATCH,
-        shuffle: false,
-        drop_last: false,
-        binarization: Binarization::Dynamic,
-        pixel_range: PixelRange::ZeroToOne,
-        device: trainer.var_store().device(),
-    };
+    let options = evaluation_options(trainer);
     let chunk = LL_CHUNK.min(plan.ll_samples);
     let values = tch::no_grad(|| -> Result<Vec<f64>> {
         let mut values = Vec::with_capacity(test.len());
@@ -209,6 +202,19 @@ pub fn paired_difference(values: &[f64], baseline: &[f64]) -> Option<(f64, f64)>
     Some(mean_and_standard_error(&differences))
 }
 
+/// The test images in order, in batches of [`LL_BATCH`], each binarized
+/// afresh, on the model's device: how both evaluations read them.
+fn evaluation_options(trainer: &Trainer<MlpVae>) -> BatchOptions {
+    BatchOptions {
+        batch_size: LL_BATCH,
+        shuffle: false,
+        drop_last: false,
+        binarization: Binarization::Dynamic,
+        pixel_range: PixelRange::ZeroToOne,
+        device: trainer.var_store().device(),
+    }
+}
+
 /// The one-sample test ELBO (analytic KL) of the model, averaged over
 /// every test image (no batch dropped), binarized as for the
 /// log-likelihood (libtorch seeded for [`Stream::LogLikelihood`]).
@@ -217,14 +223,7 @@ pub fn paired_difference(values: &[f64], baseline: &[f64]) -> Option<(f64, f64)>
 /// The model's errors.
 pub fn test_elbo(trainer: &Trainer<MlpVae>, plan: &StudyPlan, test: &ImageDataset) -> Result<f64> {
     Stream::LogLikelihood.seed_libtorch(plan.seed);
-    let options = BatchOptions {
-        batch_size: LL_BATCH,
-        shuffle: false,
-        drop_last: false,
-        binarization: Binarization::Dynamic,
-        pixel_range: PixelRange::ZeroToOne,
-        device: trainer.var_store().device(),
-    };
+    let options = evaluation_options(trainer);
     Ok(-mean_negative_elbo(trainer.model(), test, &options)?)
 }
 

@@ -46,7 +46,8 @@ enum Task {
     Data(data::Args),
     /// Fetch libtorch if needed, then run fmt, clippy and every test of the workspace.
     Test(test::Args),
-    /// Fetch libtorch and data, build `vi`, and regenerate every tutorial result.
+    /// Fetch libtorch and data, build `vi`, and regenerate every result (the
+    /// tutorials' and the estimator study).
     Reproduce(reproduce::Args),
     /// Build `vi` against an older libtorch (for a machine whose PyTorch is
     /// older than 2.13), test it on the CPU, or bundle it for a GPU machine.

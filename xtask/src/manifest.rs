@@ -51,7 +51,9 @@ pub struct Machine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     pub name: String,
-    pub tutorial: u8,
+    /// The tutorial it reproduces; absent for an extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tutorial: Option<u8>,
     /// The `vi` arguments, as run.
     pub command: Vec<String>,
     pub seed: u64,
@@ -112,7 +114,7 @@ mod tests {
         };
         Run {
             name: name.into(),
-            tutorial: 1,
+            tutorial: Some(1),
             command: vec!["linreg".into()],
             seed: 0,
             threads: 2,

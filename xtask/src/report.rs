@@ -31,6 +31,8 @@ struct Section {
     figures: Vec<(String, String)>,
     rows: Vec<Row>,
     differences: Vec<String>,
+    /// What the differences are from (the tutorial's code, the paper).
+    differences_heading: &'static str,
     /// Set when the experiment has no results yet.
     missing: Option<String>,
 }
@@ -98,8 +100,10 @@ fn section(results: &Path, experiment: &Experiment, run: Option<&Run>) -> Sectio
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok());
     let heading = format!(
-        "Tutorial {}: {} (`{}`)",
-        experiment.tutorial, experiment.title, experiment.name
+        "{}: {} (`{}`)",
+        experiment.part.heading(),
+        experiment.title,
+        experiment.name
     );
     let Some(summary) = summary else {
         return Section {
@@ -109,6 +113,7 @@ fn section(results: &Path, experiment: &Experiment, run: Option<&Run>) -> Sectio
             figures: Vec::new(),
             rows: Vec::new(),
             differences: Vec::new(),
+            differences_heading: experiment.part.differences_heading(),
             missing: Some(format!(
                 "Not reproduced yet: run `cargo xtask reproduce --only {}`.",
                 experiment.name
@@ -143,6 +148,7 @@ fn section(results: &Path, experiment: &Experiment, run: Option<&Run>) -> Sectio
             .iter()
             .map(|d| d.to_string())
             .collect(),
+        differences_heading: experiment.part.differences_heading(),
         missing: None,
     }
 }
@@ -190,7 +196,7 @@ fn markdown(document: &Document) -> String {
             out.push('\n');
         }
         if !section.differences.is_empty() {
-            out.push_str("Notes and differences from the tutorial's code:\n\n");
+            let _ = writeln!(out, "{}\n", section.differences_heading);
             for difference in &section.differences {
                 let _ = writeln!(out, "- {difference}");
             }
@@ -264,7 +270,7 @@ fn html(document: &Document) -> String {
             out.push_str("</table>\n");
         }
         if !section.differences.is_empty() {
-            out.push_str("<p>Notes and differences from the tutorial's code:</p>\n<ul>\n");
+            let _ = writeln!(out, "<p>{}</p>\n<ul>", section.differences_heading);
             for difference in &section.differences {
                 let _ = writeln!(out, "<li>{}</li>", inline(difference));
             }

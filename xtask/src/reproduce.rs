@@ -1,5 +1,5 @@
 //! `cargo xtask reproduce`: fetch libtorch and the data, build `vi`, run
-//! every tutorial experiment into `results/`, then record
+//! every experiment (the tutorials', then the extensions) into `results/`, then record
 //! `results/manifest.json` and render `results/REPORT.md` and
 //! `results/index.html`.
 
@@ -98,10 +98,10 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
 
     for (index, experiment) in selected.iter().enumerate() {
         outln!(
-            "==> [{}/{}] tutorial {}: {} ({})",
+            "==> [{}/{}] {}: {} ({})",
             index + 1,
             selected.len(),
-            experiment.tutorial,
+            experiment.part.label(),
             experiment.title,
             experiment.name
         );
@@ -129,7 +129,7 @@ pub fn run(root: &Path, args: &Args) -> Result<()> {
         let summary = check_output(experiment, &out)?;
         let run = Run {
             name: experiment.name.to_string(),
-            tutorial: experiment.tutorial,
+            tutorial: experiment.part.tutorial(),
             command: vi_args,
             seed: args.seed,
             threads,
@@ -316,8 +316,8 @@ fn print_table(
             .find(|r| r.name == experiment.name)
             .map_or(0.0, |r| r.duration_s);
         outln!(
-            "\n  tutorial {} · {} · {:.1} s · {}/",
-            experiment.tutorial,
+            "\n  {} · {} · {:.1} s · {}/",
+            experiment.part.label(),
             experiment.name,
             seconds,
             shown(&out)

@@ -58,6 +58,16 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "history.csv",
         ],
     ),
+    (
+        "estimator-study",
+        &[
+            "table.md",
+            "table.csv",
+            "ll_vs_k.png",
+            "snr_vs_k.png",
+            "history.csv",
+        ],
+    ),
 ];
 
 /// Fails on a `null` (what JSON writers make of NaN) or a non-finite

@@ -99,6 +99,17 @@ impl Staging {
         Ok(())
     }
 
+    /// Writes `text` as it is (a Markdown table, a CSV file with text
+    /// columns).
+    pub fn write_text(&mut self, name: &str, text: &str) -> Result<()> {
+        let path = self.file(name);
+        let context = || format!("cannot write {}", self.target.join(name).display());
+        let mut file = AtomicFile::create(&path)?;
+        file.write_all(text.as_bytes()).with_context(context)?;
+        file.commit()?;
+        Ok(())
+    }
+
     /// Writes `value` as pretty-printed JSON with a final newline.
     pub fn write_json<T: Serialize>(&mut self, name: &str, value: &T) -> Result<()> {
         let path = self.file(name);

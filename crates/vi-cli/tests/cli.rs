@@ -10,6 +10,7 @@
 mod cli {
     mod bounds;
     mod cvae;
+    mod estimator_study;
     mod objectives;
     mod ownership;
     mod streams;

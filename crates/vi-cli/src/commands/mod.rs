@@ -3,6 +3,7 @@
 
 pub mod bench_matmul;
 pub mod cvae;
+pub mod estimator_study;
 pub mod exponential_posterior;
 pub mod info;
 pub mod linear_regression;

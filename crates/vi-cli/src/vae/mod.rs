@@ -33,11 +33,15 @@ mod training;
 mod tsne;
 
 pub use args::{OwnFlags, TrainingPlan, VaeArgs, VaePlan};
-pub use choices::{ActivationChoice, EstimatorChoice, LikelihoodChoice, PosteriorChoice};
+pub use choices::{
+    ActivationChoice, DeviceChoice, EstimatorChoice, LikelihoodChoice, PosteriorChoice,
+};
 pub use command::{EpochRecords, NoRecords, VaeCommand, VaeFlags};
 pub use data::Splits;
+pub use device::Compute;
 pub use figures::Figure;
 pub use help::document_defaults;
+pub use progress::Progress;
 pub use runner::run;
 pub use training::Run;
 

@@ -86,6 +86,13 @@ impl Optimizer {
         });
     }
 
+    /// Changes the step size from the next update on, keeping the state
+    /// (Adam's moments and step count), as setting `param_group["lr"]` of a
+    /// torch optimizer does.
+    pub(crate) fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.config = self.config.with_learning_rate(learning_rate);
+    }
+
     /// Updates made so far.
     pub(crate) fn steps(&self) -> u64 {
         self.steps

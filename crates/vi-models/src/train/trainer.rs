@@ -163,6 +163,27 @@ impl<M: Vae> Trainer<M> {
         self.config.epochs = epochs;
     }
 
+    /// Sets the step size of the updates from now on (Burda et al. 2015's
+    /// schedule lowers it in stages), keeping the optimizer's state: Adam's
+    /// moments and step count carry over, as when a torch training loop
+    /// assigns `param_group["lr"]`. The configuration, hence the next
+    /// checkpoint, records the new rate.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a rate that is not positive and finite
+    /// (nothing is changed then).
+    pub fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        let optimizer = self.config.optimizer.with_learning_rate(learning_rate);
+        TrainConfig {
+            optimizer,
+            ..self.config.clone()
+        }
+        .validate()?;
+        self.config.optimizer = optimizer;
+        self.optimizer.set_learning_rate(learning_rate);
+        Ok(())
+    }
+
     /// Gives back the variables, the model and the history.
     pub fn into_parts(self) -> (nn::VarStore, M, History) {
         (self.var_store, self.model, self.history)

@@ -405,3 +405,57 @@ fn bad_training_configurations_are_refused() {
         }
     }
 }
+
+/// Burda et al.'s staged schedule changes the rate between stages: the
+/// change keeps Adam's moments and step count (as assigning torch's
+/// `param_group["lr"]` does), so "set to the same rate" is no change at all,
+/// another rate changes the next steps, and the configuration records it.
+#[test]
+fn set_learning_rate_keeps_the_optimizer_state() {
+    let train = mnist(Split::Train, 200);
+    let config = TrainConfig {
+        optimizer: OptimizerConfig::adam(1e-3),
+        ..short_config(2, 5)
+    };
+    let mut straight = trainer(config.clone());
+    straight
+        .fit(&train, None, &mut NullObserver, None)
+        .expect("training runs");
+
+    let mut staged = trainer(TrainConfig {
+        epochs: 1,
+        ..config.clone()
+    });
+    staged
+        .fit(&train, None, &mut NullObserver, None)
+        .expect("first stage");
+    staged.set_learning_rate(1e-3).expect("a valid rate");
+    staged.set_epochs(2);
+    staged
+        .fit(&train, None, &mut NullObserver, None)
+        .expect("second stage");
+    assert_same_weights(&weights(straight.var_store()), &weights(staged.var_store()));
+
+    let mut slower = trainer(TrainConfig {
+        epochs: 1,
+        ..config
+    });
+    slower
+        .fit(&train, None, &mut NullObserver, None)
+        .expect("first stage");
+    slower.set_learning_rate(1e-4).expect("a valid rate");
+    assert_eq!(slower.config().optimizer.learning_rate(), 1e-4);
+    slower.set_epochs(2);
+    slower
+        .fit(&train, None, &mut NullObserver, None)
+        .expect("second stage");
+    assert_ne!(
+        losses(straight.history())[1],
+        losses(slower.history())[1],
+        "the second epoch ran at another rate"
+    );
+
+    let error = slower.set_learning_rate(f64::NAN).expect_err("refused");
+    assert!(error.to_string().contains("learning_rate"), "{error}");
+    assert_eq!(slower.config().optimizer.learning_rate(), 1e-4);
+}

@@ -7,6 +7,17 @@ use tch::{TchError, Tensor, nn};
 
 use crate::layers::conv2d::Conv2d;
 use crate::layers::keras_layers::ConvTranspose2dSame;
+use crate::layers::torch_linear::torch_linear;
+
+/// The linear layers of `nn.Sequential(Linear, a, Linear, a, …)` through
+/// the widths `dims` (`dims[i] → dims[i + 1]`), without the activations:
+/// layer `i` is named `2i`, as PyTorch numbers the modules of the sequence.
+pub(crate) fn linear_chain(path: &nn::Path<'_>, dims: &[i64]) -> Result<Vec<nn::Linear>, TchError> {
+    dims.windows(2)
+        .enumerate()
+        .map(|(i, pair)| torch_linear(&(path / (2 * i)), pair[0], pair[1]))
+        .collect()
+}
 
 /// One step of a [`Sequential`].
 #[derive(Debug)]

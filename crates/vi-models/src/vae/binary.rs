@@ -20,6 +20,7 @@ use super::mlp::Activation;
 use super::shapes::{check_draws, check_images, check_latents};
 use super::{Architecture, Objective, Vae};
 use crate::error::{Error, Result};
+use crate::layers::sequential::linear_chain;
 use crate::layers::torch_linear::torch_linear;
 
 /// The Bernoulli latents of a [`BinaryVae`], `Independent` over `[L]`.
@@ -175,13 +176,13 @@ impl BinaryVae {
         let encoder_dims: Vec<i64> = std::iter::once(input_dim)
             .chain(hidden.iter().copied())
             .collect();
-        let encoder = layers(&(path / "encoder"), &encoder_dims)?;
+        let encoder = linear_chain(&(path / "encoder"), &encoder_dims)?;
         let logits = torch_linear(&(path / "logits"), hidden[hidden.len() - 1], latent_dim)?;
         let decoder_dims: Vec<i64> = std::iter::once(latent_dim)
             .chain(hidden.iter().rev().copied())
             .chain(std::iter::once(input_dim))
             .collect();
-        let decoder = layers(&(path / "decoder"), &decoder_dims)?;
+        let decoder = linear_chain(&(path / "decoder"), &decoder_dims)?;
         Ok(Self {
             config: config.clone(),
             encoder,
@@ -259,14 +260,6 @@ impl BinaryVae {
             self.log_likelihood_at(images, &y.f_sigmoid()?)
         })
     }
-}
-
-/// `nn.Sequential(Linear, a, Linear, a, …)` without the activations.
-fn layers(path: &nn::Path<'_>, dims: &[i64]) -> Result<Vec<nn::Linear>, tch::TchError> {
-    dims.windows(2)
-        .enumerate()
-        .map(|(i, pair)| torch_linear(&(path / (2 * i)), pair[0], pair[1]))
-        .collect()
 }
 
 impl Vae for BinaryVae {

@@ -36,6 +36,7 @@ use super::{
     short_type_name, standard_normal_prior,
 };
 use crate::error::{Error, Result};
+use crate::layers::sequential::linear_chain;
 use crate::layers::torch_linear::torch_linear;
 use observation::Observation;
 
@@ -91,7 +92,7 @@ impl MlpVae {
         let encoder_dims: Vec<i64> = std::iter::once(input_dim)
             .chain(hidden.iter().copied())
             .collect();
-        let encoder = layers(&encoder_path, &encoder_dims)?;
+        let encoder = linear_chain(&encoder_path, &encoder_dims)?;
         let last_hidden = hidden[hidden.len() - 1];
         let mu = torch_linear(&(path / "mu"), last_hidden, latent_dim)?;
         let logvar = torch_linear(&(path / "logvar"), last_hidden, latent_dim)?;
@@ -100,7 +101,7 @@ impl MlpVae {
             .chain(hidden.iter().rev().copied())
             .chain(std::iter::once(input_dim))
             .collect();
-        let decoder = layers(&decoder_path, &decoder_dims)?;
+        let decoder = linear_chain(&decoder_path, &decoder_dims)?;
         let flow = match &config.posterior {
             PosteriorConfig::Gaussian => None,
             PosteriorConfig::Iaf { steps, hidden_dims } => {
@@ -184,15 +185,6 @@ impl MlpVae {
         }
         Ok(h)
     }
-}
-
-/// `nn.Sequential(Linear, ReLU, Linear, ReLU, …)` without the activations:
-/// layer `i` is named `2i`, as PyTorch numbers the modules of the sequence.
-fn layers(path: &nn::Path<'_>, dims: &[i64]) -> Result<Vec<nn::Linear>, tch::TchError> {
-    dims.windows(2)
-        .enumerate()
-        .map(|(i, pair)| torch_linear(&(path / (2 * i)), pair[0], pair[1]))
-        .collect()
 }
 
 impl Vae for MlpVae {

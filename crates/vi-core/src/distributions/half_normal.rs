@@ -4,10 +4,10 @@
 
 use std::f64::consts::{LN_2, PI};
 
-use tch::{Device, Kind, Tensor};
+use tch::Tensor;
 
 use super::checked_normal::normal_from_scale;
-use super::transformed_family::transformed_family;
+use super::transformed_family::{delegate_to_transformed, transformed_family};
 use super::{Normal, TransformedDistribution};
 use crate::constraint::Constraint;
 use crate::distribution::Distribution;
@@ -68,33 +68,14 @@ impl HalfNormal {
 }
 
 impl Distribution for HalfNormal {
-    fn name(&self) -> &'static str {
-        FAMILY
-    }
-
-    fn batch_shape(&self) -> &[i64] {
-        self.inner.batch_shape()
-    }
+    delegate_to_transformed!();
 
     fn event_shape(&self) -> &[i64] {
         &[]
     }
 
-    fn kind(&self) -> Kind {
-        self.inner.kind()
-    }
-
-    fn device(&self) -> Device {
-        self.inner.device()
-    }
-
     fn support(&self) -> Constraint {
         Constraint::NonNegative
-    }
-
-    /// torch: `|x|` of the Normal's `sample`.
-    fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        self.inner.sample(sample_shape)
     }
 
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {

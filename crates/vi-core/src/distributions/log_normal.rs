@@ -1,10 +1,10 @@
 //! The log-normal distribution: `exp` of a Normal (torch's `LogNormal`),
 //! with the closed forms torch gives it.
 
-use tch::{Device, Kind, Tensor};
+use tch::Tensor;
 
 use super::checked_normal::{normal_from_log_scale, normal_from_scale};
-use super::transformed_family::transformed_family;
+use super::transformed_family::{delegate_to_transformed, transformed_family};
 use super::{Normal, TransformedDistribution};
 use crate::constraint::Constraint;
 use crate::distribution::Distribution;
@@ -87,33 +87,14 @@ impl LogNormal {
 }
 
 impl Distribution for LogNormal {
-    fn name(&self) -> &'static str {
-        FAMILY
-    }
-
-    fn batch_shape(&self) -> &[i64] {
-        self.inner.batch_shape()
-    }
+    delegate_to_transformed!();
 
     fn event_shape(&self) -> &[i64] {
         &[]
     }
 
-    fn kind(&self) -> Kind {
-        self.inner.kind()
-    }
-
-    fn device(&self) -> Device {
-        self.inner.device()
-    }
-
     fn support(&self) -> Constraint {
         Constraint::Positive
-    }
-
-    /// torch: the Normal's `sample`, then `exp`.
-    fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        self.inner.sample(sample_shape)
     }
 
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {

@@ -3,10 +3,10 @@
 //! reparameterizable stand-in for a Bernoulli variable (Maddison et al.
 //! 2017; Jang et al. 2017).
 
-use tch::{Device, Kind, Tensor};
+use tch::Tensor;
 
 use super::transformed_family::no_closed_form;
-use super::transformed_family::transformed_family;
+use super::transformed_family::{delegate_to_transformed, transformed_family};
 use super::{LogitRelaxedBernoulli, TransformedDistribution};
 use crate::constraint::Constraint;
 use crate::distribution::Distribution;
@@ -91,33 +91,14 @@ impl RelaxedBernoulli {
 }
 
 impl Distribution for RelaxedBernoulli {
-    fn name(&self) -> &'static str {
-        FAMILY
-    }
-
-    fn batch_shape(&self) -> &[i64] {
-        self.inner.batch_shape()
-    }
+    delegate_to_transformed!();
 
     fn event_shape(&self) -> &[i64] {
         &[]
     }
 
-    fn kind(&self) -> Kind {
-        self.inner.kind()
-    }
-
-    fn device(&self) -> Device {
-        self.inner.device()
-    }
-
     fn support(&self) -> Constraint {
         Constraint::UnitInterval
-    }
-
-    /// torch: the base's `sample`, then the clipped sigmoid.
-    fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        self.inner.sample(sample_shape)
     }
 
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {

@@ -2,11 +2,11 @@
 //! Gaussian of SAC-style policies and bounded latents (torch has no class
 //! of its own: it is `TransformedDistribution(Normal, TanhTransform)`).
 
-use tch::{Device, Kind, Tensor};
+use tch::Tensor;
 
 use super::checked_normal::{normal_from_log_scale, normal_from_scale};
 use super::transformed_family::no_closed_form;
-use super::transformed_family::transformed_family;
+use super::transformed_family::{delegate_to_transformed, transformed_family};
 use super::{Normal, TransformedDistribution};
 use crate::constraint::{Bound, Constraint};
 use crate::distribution::Distribution;
@@ -96,33 +96,14 @@ impl TanhNormal {
 }
 
 impl Distribution for TanhNormal {
-    fn name(&self) -> &'static str {
-        FAMILY
-    }
-
-    fn batch_shape(&self) -> &[i64] {
-        self.inner.batch_shape()
-    }
+    delegate_to_transformed!();
 
     fn event_shape(&self) -> &[i64] {
         &[]
     }
 
-    fn kind(&self) -> Kind {
-        self.inner.kind()
-    }
-
-    fn device(&self) -> Device {
-        self.inner.device()
-    }
-
     fn support(&self) -> Constraint {
         Constraint::Interval(Bound::Value(-1.0), Bound::Value(1.0))
-    }
-
-    /// torch: the Normal's `sample`, then `tanh`.
-    fn sample(&self, sample_shape: &[i64]) -> Result<Tensor> {
-        self.inner.sample(sample_shape)
     }
 
     fn log_prob(&self, value: &Tensor) -> Result<Tensor> {

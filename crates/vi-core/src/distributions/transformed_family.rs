@@ -1,6 +1,7 @@
 //! What the families built on `TransformedDistribution` share: their
-//! `Rsample` and `Expand` impls (both hand the work to the transformed
-//! distribution inside), and the answer for a moment with no closed form.
+//! `Rsample` and `Expand` impls and the `Distribution` methods that hand
+//! the work to the transformed distribution inside, and the answer for a
+//! moment with no closed form.
 
 use tch::Tensor;
 
@@ -35,4 +36,32 @@ macro_rules! transformed_family {
     };
 }
 
-pub(crate) use transformed_family;
+/// Inside `impl Distribution for $family` of such a family: `name` (the
+/// `FAMILY` constant in scope), and `batch_shape`, `kind`, `device` and
+/// `sample` from the transformed distribution in `inner` (a plain draw is
+/// the base's `sample` pushed through the transforms, as torch's).
+macro_rules! delegate_to_transformed {
+    () => {
+        fn name(&self) -> &'static str {
+            FAMILY
+        }
+
+        fn batch_shape(&self) -> &[i64] {
+            self.inner.batch_shape()
+        }
+
+        fn kind(&self) -> ::tch::Kind {
+            self.inner.kind()
+        }
+
+        fn device(&self) -> ::tch::Device {
+            self.inner.device()
+        }
+
+        fn sample(&self, sample_shape: &[i64]) -> $crate::error::Result<::tch::Tensor> {
+            self.inner.sample(sample_shape)
+        }
+    };
+}
+
+pub(crate) use {delegate_to_transformed, transformed_family};

@@ -10,6 +10,7 @@
 //! quit early — never stops a run, which finishes and writes its results
 //! and checkpoint as if the stream were open.
 
+mod allocator;
 mod args;
 mod bounds;
 mod commands;
@@ -122,6 +123,7 @@ fn cli() -> clap::Command {
 }
 
 fn main() -> ExitCode {
+    allocator::keep_freed_memory();
     let cli = Cli::from_arg_matches(&cli().get_matches()).unwrap_or_else(|error| error.exit());
     let outcome = match cli.command {
         Command::LinearRegression(args) => execute(args),

@@ -87,6 +87,19 @@ pub enum Error {
         value: f64,
     },
 
+    /// The importance-sampled log-likelihood of a batch of images came out
+    /// NaN or infinite: the network's outputs were not finite.
+    #[error(
+        "non-finite log-likelihood estimate ({value}) for test batch {batch}: the model's \
+         outputs are not finite there (a model whose training diverged gives this)"
+    )]
+    NonFiniteLogLikelihood {
+        /// The batch of test images, counted from 1.
+        batch: usize,
+        /// The batch's summed estimate.
+        value: f64,
+    },
+
     /// A checkpoint was written for another model or does not fit this one.
     #[error(
         "checkpoint {path} does not fit: its {what} is {found}, expected {expected}",

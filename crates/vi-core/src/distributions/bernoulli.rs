@@ -2,6 +2,8 @@
 //! probabilities (torch's `Bernoulli`); the pixel likelihood of the
 //! binarized-MNIST VAE (tutorial 3).
 
+use std::sync::OnceLock;
+
 use tch::{Device, Kind, Reduction, Tensor};
 
 use crate::constraint::Constraint;
@@ -21,10 +23,18 @@ const FAMILY: &str = "Bernoulli";
 /// cross-entropy `x log p + (1 − x) log(1 − p)`, as grey-level VAEs use.
 ///
 /// Not reparameterizable: it has no [`Rsample`](crate::Rsample) impl.
+///
+/// Built from logits, the probabilities are computed on first use, as
+/// torch's `lazy_property` does: `log_prob`, the likelihood of every
+/// binarized-pixel VAE, never needs them, and over `k × B × 784` decoded
+/// pixels of an importance-sampled log-likelihood the sigmoid was a full
+/// pass for nothing.
 #[derive(Debug)]
 pub struct Bernoulli {
     logits: Tensor,
-    probs: Tensor,
+    /// `sigmoid(logits)`, differentiable whenever the logits are, whatever
+    /// the grad mode of its first use (computed with grad mode on).
+    probs: OnceLock<Tensor>,
     batch_shape: Vec<i64>,
 }
 
@@ -39,7 +49,7 @@ impl Bernoulli {
         toolkit::check_floating(FAMILY, "logits", logits)?;
         toolkit::check_finite(FAMILY, "logits", logits)?;
         Ok(Self {
-            probs: logits.sigmoid(),
+            probs: OnceLock::new(),
             logits: logits.shallow_clone(),
             batch_shape: logits.size(),
         })
@@ -59,7 +69,7 @@ impl Bernoulli {
         toolkit::check_unit_interval(FAMILY, "probs", probs)?;
         Ok(Self {
             logits: toolkit::probs_to_logits(probs, true),
-            probs: probs.shallow_clone(),
+            probs: OnceLock::from(probs.shallow_clone()),
             batch_shape: probs.size(),
         })
     }
@@ -71,7 +81,8 @@ impl Bernoulli {
 
     /// Probability of a one, shape `batch_shape`.
     pub fn probs(&self) -> &Tensor {
-        &self.probs
+        self.probs
+            .get_or_init(|| tch::with_grad(|| self.logits.sigmoid()))
     }
 }
 
@@ -106,7 +117,7 @@ impl Distribution for Bernoulli {
         // Fallible: with validation off, a NaN probability reaches libtorch,
         // which refuses it.
         Ok(tch::no_grad(|| {
-            self.probs.expand(shape.as_slice(), false).f_bernoulli()
+            self.probs().expand(shape.as_slice(), false).f_bernoulli()
         })?)
     }
 
@@ -126,7 +137,7 @@ impl Distribution for Bernoulli {
     /// `H = BCEWithLogits(ℓ, p)`.
     fn entropy(&self) -> Result<Tensor> {
         Ok(self.logits.binary_cross_entropy_with_logits::<Tensor>(
-            &self.probs,
+            self.probs(),
             None,
             None,
             Reduction::None,
@@ -135,19 +146,21 @@ impl Distribution for Bernoulli {
 
     /// `p`.
     fn mean(&self) -> Result<Tensor> {
-        Ok(self.probs.shallow_clone())
+        Ok(self.probs().shallow_clone())
     }
 
     /// 1 where `p > ½`, 0 where `p < ½`, NaN where `p = ½` (no unique mode),
     /// as torch gives it.
     fn mode(&self) -> Result<Tensor> {
-        let mode = self.probs.ge(0.5).to_kind(self.kind());
-        Ok(mode.masked_fill(&self.probs.eq(0.5), f64::NAN))
+        let probs = self.probs();
+        let mode = probs.ge(0.5).to_kind(self.kind());
+        Ok(mode.masked_fill(&probs.eq(0.5), f64::NAN))
     }
 
     /// `p (1 − p)`.
     fn variance(&self) -> Result<Tensor> {
-        Ok(&self.probs * (1.0 - &self.probs))
+        let probs = self.probs();
+        Ok(probs * (1.0 - probs))
     }
 
     /// `[0, 1]` along a new first dimension: shape `[2] + batch_shape` when
@@ -169,7 +182,7 @@ impl Expand for Bernoulli {
         toolkit::check_expand(FAMILY, &self.batch_shape, batch_shape)?;
         Ok(Self {
             logits: self.logits.expand(batch_shape, false),
-            probs: self.probs.expand(batch_shape, false),
+            probs: carried(&self.probs, |probs| probs.expand(batch_shape, false)),
             batch_shape: batch_shape.to_vec(),
         })
     }
@@ -179,8 +192,17 @@ impl Detach for Bernoulli {
     fn detach(&self) -> Self {
         Self {
             logits: self.logits.detach(),
-            probs: self.probs.detach(),
+            probs: carried(&self.probs, Tensor::detach),
             batch_shape: self.batch_shape.clone(),
         }
     }
+}
+
+/// The probabilities of a derived distribution: `f` of ours if computed
+/// (a probability given by the caller is kept exactly), else left to be
+/// computed from the derived logits on first use.
+fn carried(probs: &OnceLock<Tensor>, f: impl FnOnce(&Tensor) -> Tensor) -> OnceLock<Tensor> {
+    probs
+        .get()
+        .map_or_else(OnceLock::new, |probs| OnceLock::from(f(probs)))
 }

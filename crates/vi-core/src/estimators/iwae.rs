@@ -48,8 +48,18 @@ where
 /// return `[c] + B`. The posterior only needs `sample`. Shape
 /// `posterior.batch_shape()`.
 ///
+/// Speed: each chunk allocates and frees tensors of `chunk_size × B × D`
+/// values (31 MB for 100 samples of 100 MNIST images). glibc's malloc
+/// serves blocks that large with a fresh `mmap` each time, so every chunk
+/// pays for the kernel to fault in and zero its pages — half the time of
+/// the MLP VAE's estimate on a 2-core machine. A program that computes
+/// such estimates should keep freed memory for reuse, as the `vi` binary
+/// does: `GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295`
+/// in its environment, or `mallopt(M_MMAP_MAX, 0)` and
+/// `mallopt(M_TRIM_THRESHOLD, INT_MAX)` at its start.
+///
 /// # Errors
-/// [`Error::InvalidArgument`](crate::Error::InvalidArgument)(crate::Error::InvalidArgument) if `k` or
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if `k` or
 /// `chunk_size` is below 1; as [`iwae_bound`] otherwise.
 pub fn importance_log_likelihood<Q, P, F>(
     posterior: &Q,

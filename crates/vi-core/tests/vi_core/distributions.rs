@@ -181,6 +181,48 @@ fn bernoulli_log_prob_agrees_with_bce_with_logits() {
     );
 }
 
+/// Built from logits, `probs` is computed on first use — and keeps its
+/// gradient even when that first use is inside `no_grad` (`sample` draws
+/// there): `H(σ(ℓ))` has `dH/dℓ = −ℓ σ(ℓ)(1 − σ(ℓ))`, which a cached
+/// constant `p` would turn into 0.
+#[test]
+fn bernoulli_probs_from_logits_are_lazy_and_keep_their_gradient() {
+    let logits = f64s(&[-2.0, -0.5, 0.0, 1.5], &[4]).set_requires_grad(true);
+    let bernoulli = Bernoulli::from_logits(&logits).unwrap();
+    let _draws = bernoulli.sample(&[3]).unwrap();
+    bernoulli.entropy().unwrap().sum(Kind::Double).backward();
+    let p = logits.detach().sigmoid();
+    let slope = &p * (1.0 - &p);
+    let expected = logits.detach().neg() * slope;
+    assert_tensors_close(&logits.grad(), &expected, 1e-12);
+    assert_tensors_close(bernoulli.probs(), &p, 0.0);
+}
+
+/// Expanding or detaching carries probabilities already there (a caller's
+/// are kept exactly) and computes the rest from the new logits.
+#[test]
+fn bernoulli_expand_and_detach_carry_or_derive_probs() {
+    use vi_core::{Detach, Expand};
+    let given = f64s(&[0.0, 0.25, 1.0], &[3]);
+    let from_probs = Bernoulli::from_probs(&given).unwrap();
+    assert_tensors_close(
+        from_probs.expand(&[2, 3]).unwrap().probs(),
+        &given.expand([2, 3], false),
+        0.0,
+    );
+    assert_tensors_close(from_probs.detach().probs(), &given, 0.0);
+    let logits = f64s(&[-1.0, 0.5, 3.0], &[3]);
+    let from_logits = Bernoulli::from_logits(&logits).unwrap();
+    let expanded = from_logits.expand(&[2, 3]).unwrap();
+    assert_tensors_close(
+        expanded.probs(),
+        &logits.sigmoid().expand([2, 3], false),
+        0.0,
+    );
+    let _computed = from_logits.probs();
+    assert_tensors_close(from_logits.detach().probs(), &logits.sigmoid(), 0.0);
+}
+
 #[test]
 fn independent_sums_over_reinterpreted_dims() {
     let loc = f64s(&[0.0, 1.0, 2.0, -1.0, 0.5, 0.2], &[2, 3]);

@@ -5,7 +5,7 @@
 use tch::{Kind, Tensor};
 use vi_data::{BatchOptions, ImageDataset};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::vae::Vae;
 
 /// How [`mean_log_likelihood`] samples: `num_samples` importance samples
@@ -100,9 +100,15 @@ where
 /// `log p̂` is a stochastic lower bound of `log p(x)` in expectation that
 /// tightens as `K` grows (Burda et al. 2015, Theorem 1).
 ///
+/// The model's distributions are built without vi-core's value checks
+/// ([`without_validation`](vi_core::validation::without_validation)), as
+/// the trainer's step builds them.
+///
 /// # Errors
 /// vi-data's errors for bad `options`; the model's errors, including
-/// vi-core's for `num_samples` or `chunk_size` below 1.
+/// vi-core's for `num_samples` or `chunk_size` below 1;
+/// [`Error::NonFiniteLogLikelihood`] if a batch's estimate is NaN or
+/// infinite (the network's outputs were not finite).
 pub fn mean_log_likelihood<M: Vae + ?Sized>(
     model: &M,
     data: &ImageDataset,
@@ -112,10 +118,22 @@ pub fn mean_log_likelihood<M: Vae + ?Sized>(
     tch::no_grad(|| {
         let mut total = 0.0;
         let mut count = 0usize;
-        for batch in data.batches(options)? {
-            let log_likelihood =
-                model.log_likelihood(&batch.images, sampling.num_samples, sampling.chunk_size)?;
-            total += log_likelihood.sum(Kind::Double).double_value(&[]);
+        for (index, batch) in data.batches(options)?.enumerate() {
+            // The decoder's outputs go unchecked into vi-core's constructors
+            // (one host synchronization and two passes over `chunk × batch ×
+            // D` values each); a non-finite output still surfaces, in the
+            // batch's sum just below.
+            let log_likelihood = vi_core::validation::without_validation(|| {
+                model.log_likelihood(&batch.images, sampling.num_samples, sampling.chunk_size)
+            })?;
+            let batch_total = log_likelihood.sum(Kind::Double).double_value(&[]);
+            if !batch_total.is_finite() {
+                return Err(Error::NonFiniteLogLikelihood {
+                    batch: index + 1,
+                    value: batch_total,
+                });
+            }
+            total += batch_total;
             count += batch.images.size()[0] as usize;
         }
         Ok(if count == 0 {

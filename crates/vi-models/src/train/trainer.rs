@@ -352,17 +352,21 @@ impl<M: Vae> Trainer<M> {
             None => None,
             Some(test) => {
                 let mut running = RunningLoss::default();
-                let pass = negative_elbo_pass(&self.model, test, &options, |batch: BatchLoss| {
-                    let (_, value) = finite(Phase::Test, epoch, batch.batch, batch.loss)?;
-                    observer.batch_finished(&BatchFinished {
-                        phase: Phase::Test,
-                        epoch,
-                        batch: batch.batch,
-                        batches: batch.batches,
-                        loss: value,
-                        running_loss: running.add(value, batch.images),
-                    });
-                    Ok(value)
+                // Unchecked constructors, as in the training step: each
+                // batch's loss is checked by `finite`.
+                let pass = vi_core::validation::without_validation(|| {
+                    negative_elbo_pass(&self.model, test, &options, |batch: BatchLoss| {
+                        let (_, value) = finite(Phase::Test, epoch, batch.batch, batch.loss)?;
+                        observer.batch_finished(&BatchFinished {
+                            phase: Phase::Test,
+                            epoch,
+                            batch: batch.batch,
+                            batches: batch.batches,
+                            loss: value,
+                            running_loss: running.add(value, batch.images),
+                        });
+                        Ok(value)
+                    })
                 });
                 Some(pass?)
             }

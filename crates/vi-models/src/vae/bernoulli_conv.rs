@@ -37,6 +37,13 @@ const ENCODER_FEATURES: i64 = 64 * 6 * 6;
 /// The decoder's first feature map: 32 channels of 7×7.
 const DECODER_CHANNELS: i64 = 32;
 const DECODER_SIDE: i64 = 7;
+/// Latents decoded at once. The decoder's feature maps for `n` rows take
+/// `n × 64 × 15 × 15` floats (57 KiB a row); an importance-sampled
+/// log-likelihood decodes `chunk × batch` rows (3,200 by default), whose
+/// maps (180 MiB) fall out of every cache: decoded 64 rows at a time, the
+/// same work ran 2.8× as fast (2-core AMD EPYC, libtorch 2.13). Training
+/// batches of 32 are decoded in one piece.
+const DECODE_ROWS: i64 = 64;
 
 /// Settings of a [`BernoulliConvVae`]. The default is tutorial 4's: 10 latent
 /// dimensions, trained on the single-sample Monte Carlo ELBO.
@@ -192,10 +199,19 @@ impl BernoulliConvVae {
         })
     }
 
-    /// Logits `[N, 784]` for latents `[N, L]`.
+    /// Logits `[N, 784]` for latents `[N, L]`, decoded [`DECODE_ROWS`] rows
+    /// at a time.
     fn logits(&self, z: &Tensor) -> std::result::Result<Tensor, tch::TchError> {
         let count = z.size()[0];
-        self.decoder.forward(z)?.f_view([count, PIXELS])
+        if count <= DECODE_ROWS {
+            return self.decoder.forward(z)?.f_reshape([count, PIXELS]);
+        }
+        let blocks = z
+            .f_split(DECODE_ROWS, 0)?
+            .iter()
+            .map(|rows| self.decoder.forward(rows)?.f_reshape([-1, PIXELS]))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Tensor::f_cat(&blocks, 0)
     }
 }
 

@@ -247,6 +247,28 @@ fn methods_have_the_documented_shapes() {
     assert_eq!(model.sample_images(16).expect("valid").size(), [16, 784]);
 }
 
+/// More latents than the decoder takes at once (64) are decoded in blocks:
+/// the same logits, in order, as decoding each latent alone (up to the
+/// rounding of a different batch size).
+#[test]
+fn many_latents_decode_as_each_alone() {
+    let (_vs, model) = tutorial_model(2);
+    let z = Tensor::randn([3, 50, 10], (Kind::Float, Device::Cpu));
+    let together = model.decode_logits(&z).expect("valid");
+    assert_eq!(together.size(), [3, 50, 784]);
+    let flat = z.view([150, 10]);
+    let alone = Tensor::cat(
+        &(0..150)
+            .map(|i| model.decode_logits(&flat.narrow(0, i, 1)).expect("valid"))
+            .collect::<Vec<_>>(),
+        0,
+    )
+    .view([3, 50, 784]);
+    let error = (&together - &alone).abs().max().double_value(&[]);
+    let scale = alone.abs().max().double_value(&[]);
+    assert!(error <= 1e-6 * scale, "{error} of {scale}");
+}
+
 /// A checkpoint resumes into the same model; an MLP VAE or a GaussianConvVae cannot
 /// load it.
 #[test]

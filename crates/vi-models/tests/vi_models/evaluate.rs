@@ -4,7 +4,7 @@
 use tch::{Device, Kind, nn};
 use vi_data::{BatchOptions, Binarization, Split};
 use vi_models::{
-    ImportanceSampling, MlpVae, MlpVaeConfig, Vae, mean_log_likelihood, mean_negative_elbo,
+    Error, ImportanceSampling, MlpVae, MlpVaeConfig, Vae, mean_log_likelihood, mean_negative_elbo,
 };
 
 use super::common::mnist;
@@ -72,4 +72,31 @@ fn the_log_likelihood_averages_every_image_once() {
     );
     // An untrained model: roughly 784 · log 2 ≈ 543 nats per image.
     assert!((-600.0..-400.0).contains(&found), "{found}");
+}
+
+/// A network whose outputs are not finite gives a typed error naming the
+/// batch, not a NaN average (the distributions are built unchecked).
+#[test]
+fn a_non_finite_network_is_reported_with_its_batch() {
+    let (var_store, model) = model();
+    let data = mnist(Split::Test, 150);
+    let options = BatchOptions {
+        shuffle: false,
+        drop_last: false,
+        binarization: Binarization::Dynamic,
+        ..BatchOptions::default()
+    };
+    let sampling = ImportanceSampling {
+        num_samples: 4,
+        chunk_size: 2,
+    };
+    tch::no_grad(|| {
+        for (_, mut parameter) in var_store.variables() {
+            let _ = parameter.fill_(f64::NAN);
+        }
+    });
+    match mean_log_likelihood(&model, &data, &options, &sampling) {
+        Err(Error::NonFiniteLogLikelihood { batch: 1, value }) => assert!(value.is_nan()),
+        other => panic!("expected a non-finite estimate in batch 1, found {other:?}"),
+    }
 }

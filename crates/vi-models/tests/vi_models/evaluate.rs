@@ -40,16 +40,21 @@ fn the_test_loss_weights_batches_by_size_over_the_data_set() {
     assert_eq!(found, by_hand);
 }
 
-#[test]
-fn the_log_likelihood_averages_every_image_once() {
-    let (_vs, model) = model();
-    let data = mnist(Split::Test, 250);
-    let options = BatchOptions {
+/// Every image once, in order, binarized afresh.
+fn every_image_once() -> BatchOptions {
+    BatchOptions {
         shuffle: false,
         drop_last: false,
         binarization: Binarization::Dynamic,
         ..BatchOptions::default()
-    };
+    }
+}
+
+#[test]
+fn the_log_likelihood_averages_every_image_once() {
+    let (_vs, model) = model();
+    let data = mnist(Split::Test, 250);
+    let options = every_image_once();
     let sampling = ImportanceSampling {
         num_samples: 20,
         chunk_size: 8,
@@ -80,12 +85,7 @@ fn the_log_likelihood_averages_every_image_once() {
 fn a_non_finite_network_is_reported_with_its_batch() {
     let (var_store, model) = model();
     let data = mnist(Split::Test, 150);
-    let options = BatchOptions {
-        shuffle: false,
-        drop_last: false,
-        binarization: Binarization::Dynamic,
-        ..BatchOptions::default()
-    };
+    let options = every_image_once();
     let sampling = ImportanceSampling {
         num_samples: 4,
         chunk_size: 2,

@@ -158,7 +158,7 @@ pub fn mlp_vae() -> VaePreset<MlpVaeConfig> {
 /// torch's form of the update), 10 epochs. The log-likelihood uses 100
 /// importance samples over the first 1,000 test images: every sample runs
 /// the convolutional decoder (9.5 MFLOP), so k = 1000 over all 10,000
-/// would take a hundred times as long (about 18 minutes on 2 cores, where
+/// would take a hundred times as long (about 15 minutes on 2 cores, where
 /// the decoder's 95 TFLOP alone take 8 at the matrix-product rate).
 pub fn bernoulli_conv_vae() -> VaePreset<BernoulliConvVaeConfig> {
     VaePreset {

@@ -138,8 +138,8 @@ impl ConvTranspose2dSame {
     /// results (relative 1e-8), not what they compute.
     ///
     /// A third, without gradient: a stride-1 layer with an odd kernel whose
-    /// input needs no gradient is computed by [`forward_by_taps`]
-    /// (`Self::forward_by_taps`), 4× as fast as oneDNN for the CVAE's last
+    /// input needs no gradient is computed by
+    /// [`forward_by_taps`](Self::forward_by_taps), 4× as fast as oneDNN for the CVAE's last
     /// layer (32 → 1 channel, which oneDNN ran at 6 GFLOP/s, a third of the
     /// decoder's time). With gradient oneDNN stays: its backward pass is
     /// twice as fast as the taps' autograd.
